@@ -78,10 +78,14 @@ CREATE TABLE ferry_dead_letter (
     field         VARCHAR(200),
     reason        TEXT         NOT NULL,
     payload       LONGTEXT     NOT NULL,
-    status        VARCHAR(16)  NOT NULL DEFAULT 'NEW',   -- NEW | REPLAYED | FAILED_AGAIN
+    payload_hash  CHAR(32)     NOT NULL,                 -- the same bad record re-read by a later run is one row
+    times_seen    INT          NOT NULL DEFAULT 1,
+    status        VARCHAR(16)  NOT NULL DEFAULT 'NEW',   -- NEW | REPLAYED
     created_at    DATETIME(3)  NOT NULL,
+    last_seen     DATETIME(3)  NOT NULL,
     replayed_at   DATETIME(3),
     replay_batch_id BIGINT,
+    UNIQUE KEY ux_dl_payload (integration, payload_hash),
     KEY ix_dl_integration (integration, status, id)
 ) ENGINE = InnoDB;
 

@@ -1,0 +1,118 @@
+package dev.ferry;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.ferry.config.FerrySettings;
+import dev.ferry.db.Database;
+import dev.ferry.mapping.JdbcLookupSource;
+import dev.ferry.mapping.Mapping;
+import dev.ferry.mapping.MappingLoader;
+import dev.ferry.pipeline.DeadLetterStore;
+import dev.ferry.pipeline.IdempotencyStore;
+import dev.ferry.pipeline.IntegrationPipeline;
+import dev.ferry.pipeline.IntegrationRegistry;
+import dev.ferry.pipeline.JdbcIntegrationPipeline;
+import dev.ferry.pipeline.TargetTable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Ferry's runtime without Camel: the pool, the schema, every mapping checked against its target, and one
+ * pipeline per integration. Camel routes, the CLI, the demo and the benchmark all start here.
+ */
+public final class Ferry implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Ferry.class);
+
+    private final FerrySettings settings;
+    private final HikariDataSource dataSource;
+    private final IntegrationRegistry registry = new IntegrationRegistry();
+    private final DeadLetterStore deadLetters;
+
+    private Ferry(FerrySettings settings, HikariDataSource dataSource) {
+        this.settings = settings;
+        this.dataSource = dataSource;
+        this.deadLetters = new DeadLetterStore(dataSource);
+    }
+
+    /**
+     * Connects, migrates Ferry's tables, loads every mapping and checks it against its target table. Fails
+     * (naming the mapping file and field) before any route starts when a mapping does not fit its target.
+     */
+    public static Ferry start(FerrySettings settings) {
+        HikariDataSource ds = Database.pool(settings);
+        try {
+            Database.migrate(ds);
+            Ferry ferry = new Ferry(settings, ds);
+            JdbcLookupSource lookups = new JdbcLookupSource(ds, settings.lookupCacheTtl());
+            Map<String, Mapping> mappings = MappingLoader.loadAll(settings.mappingsDir());
+            for (Mapping mapping : mappings.values()) {
+                TargetTable target = TargetTable.describe(ds, mapping);
+                target.ensureStagingTable(ds);
+                ferry.registry.register(new JdbcIntegrationPipeline(ds, target, lookups, settings.stagingLoadData()));
+                LOG.info("Integration {} ready: {} → {} ({})", mapping.integration(), mapping.file(), mapping.target().table(),
+                        mapping.target().mode());
+            }
+            return ferry;
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+    }
+
+    public IntegrationRegistry integrations() {
+        return registry;
+    }
+
+    public JdbcIntegrationPipeline pipeline(String integration) {
+        return (JdbcIntegrationPipeline) registry.get(integration);
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public DeadLetterStore deadLetters() {
+        return deadLetters;
+    }
+
+    public FerrySettings settings() {
+        return settings;
+    }
+
+    /** Purges staging rows and idempotency keys past their retention. Returns rows deleted. */
+    public long housekeeping() {
+        long deleted = 0;
+        try (Connection c = dataSource.getConnection()) {
+            for (IntegrationPipeline p : registry.all()) {
+                String stg = ((JdbcIntegrationPipeline) p).target().stagingTable();
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM `" + stg + "` WHERE `" + TargetTable.STAGED_AT
+                        + "` < NOW(3) - INTERVAL ? DAY LIMIT 10000")) {
+                    ps.setInt(1, settings.stagingRetentionDays());
+                    int n;
+                    do {
+                        n = ps.executeUpdate();
+                        deleted += n;
+                    } while (n == 10000);
+                }
+            }
+            deleted += IdempotencyStore.purge(c, Duration.ofDays(settings.idempotencyRetentionDays()));
+        } catch (SQLException e) {
+            throw new IllegalStateException("Housekeeping failed: " + e.getMessage(), e);
+        }
+        LOG.info("Housekeeping deleted {} rows past retention (staging {} days, keys {} days)", deleted,
+                settings.stagingRetentionDays(), settings.idempotencyRetentionDays());
+        return deleted;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

@@ -1,0 +1,20 @@
+package dev.ferry.pipeline;
+
+/** The counts of one batch while it moves through the pipeline; becomes a {@link BatchResult}. */
+final class BatchCounts {
+    long received;
+    long rejected;
+    long rows;
+    long duplicates;
+    long unchanged;
+    long staged;
+    long inserted;
+    long updated;
+    long unmatched;
+    long alreadyCurrent;
+
+    BatchResult toResult(long batchId, boolean reconciled) {
+        return new BatchResult(batchId, received, rows, duplicates, unchanged, rejected, staged, inserted, updated,
+                unmatched, alreadyCurrent, reconciled);
+    }
+}

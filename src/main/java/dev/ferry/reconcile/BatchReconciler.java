@@ -1,0 +1,184 @@
+package dev.ferry.reconcile;
+
+import dev.ferry.mapping.TargetSpec;
+import dev.ferry.mapping.WriteMode;
+import dev.ferry.pipeline.TargetTable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Reconciliation, first form: after each batch is promoted, (1) its ledger counts must balance and (2)
+ * every staged key must be in the target with the content Ferry staged — compared column by column in
+ * one set query (null-safe {@code <=>}), not row by row. A row a later batch has since superseded (the
+ * idempotency store holds a newer hash) is not a mismatch. Results go to {@code ferry_reconciliation}
+ * (+ {@code _diff}); a mismatch is also logged as an alert line. The full engine (S1.x, S4.x) comes later.
+ */
+public final class BatchReconciler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchReconciler.class);
+    private static final int MAX_STORED_DIFFS = 1000;
+
+    /** The counts the ledger holds for one batch. */
+    public record Counts(long received, long rejected, long mappedRecords, long rows, long duplicates, long unchanged,
+                         long staged, long inserted, long updated, long unmatched, long alreadyCurrent) {
+    }
+
+    public record Diff(String businessKey, String kind, String detail) {
+    }
+
+    public record Result(long reconciliationId, boolean balanced, boolean countsBalanced, long checkedKeys, long missing,
+                         long different, String detail) {
+    }
+
+    private final TargetTable target;
+
+    public BatchReconciler(TargetTable target) {
+        this.target = target;
+    }
+
+    public Result reconcileBatch(Connection c, long runId, long batchId, Counts n) throws SQLException {
+        List<String> countProblems = new ArrayList<>();
+        if (n.received() != n.rejected() + n.mappedRecords()) {
+            countProblems.add("received " + n.received() + " != rejected " + n.rejected() + " + mapped " + n.mappedRecords());
+        }
+        if (n.rows() != n.duplicates() + n.unchanged() + n.staged()) {
+            countProblems.add("rows " + n.rows() + " != duplicates " + n.duplicates() + " + unchanged " + n.unchanged() + " + staged " + n.staged());
+        }
+        long promoted = n.inserted() + n.updated() + n.unmatched() + n.alreadyCurrent();
+        if (n.staged() != promoted) {
+            countProblems.add("staged " + n.staged() + " != promoted " + promoted);
+        }
+        long stagedInTable = count(c, "SELECT COUNT(*) FROM `" + target.stagingTable() + "` WHERE " + TargetTable.BATCH_ID + " = ?", batchId);
+        if (stagedInTable != n.staged()) {
+            countProblems.add("staging table holds " + stagedInTable + " rows for the batch, ledger says " + n.staged());
+        }
+
+        List<Diff> diffs = new ArrayList<>();
+        long[] missingDifferent = compareContent(c, batchId, diffs);
+        boolean balanced = countProblems.isEmpty() && missingDifferent[0] == 0 && missingDifferent[1] == 0;
+        String detail = countProblems.isEmpty() ? null : String.join("; ", countProblems);
+        for (String p : countProblems) {
+            diffs.add(0, new Diff(null, "COUNT", p));
+        }
+        long id = store(c, runId, batchId, "BATCH", balanced, countProblems.isEmpty(), n.staged(), missingDifferent[0],
+                missingDifferent[1], detail, diffs);
+        if (!balanced) {
+            LOG.warn("ALERT reconciliation mismatch: integration={} run={} batch={} missing={} different={} counts={} (see ferry_reconciliation id {})",
+                    target.mapping().integration(), runId, batchId, missingDifferent[0], missingDifferent[1],
+                    detail == null ? "balanced" : detail, id);
+        }
+        return new Result(id, balanced, countProblems.isEmpty(), n.staged(), missingDifferent[0], missingDifferent[1], detail);
+    }
+
+    /** Stores a run-level verdict (all batches balanced, source total covered). */
+    public long storeRunVerdict(Connection c, long runId, boolean balanced, long checked, String detail) throws SQLException {
+        if (!balanced) {
+            LOG.warn("ALERT reconciliation mismatch: integration={} run={}: {}", target.mapping().integration(), runId, detail);
+        }
+        List<Diff> diffs = balanced ? List.of() : List.of(new Diff(null, "COUNT", detail));
+        return store(c, runId, null, "RUN", balanced, balanced, checked, 0, 0, detail, diffs);
+    }
+
+    private long[] compareContent(Connection c, long batchId, List<Diff> diffs) throws SQLException {
+        TargetSpec spec = target.mapping().target();
+        String integration = target.mapping().integration();
+        String match = spec.matchOn().stream().map(m -> "t.`" + m + "` = s.`" + m + "`").collect(Collectors.joining(" AND "));
+        List<String> compared = spec.mode() == WriteMode.UPDATE_ONLY ? spec.updateColumns()
+                : target.mappedColumns().stream().map(TargetTable.Column::name).toList();
+        String same = compared.stream().map(col -> "s.`" + col + "` <=> t.`" + col + "`").collect(Collectors.joining(" AND "));
+        String firstMatch = "t.`" + spec.matchOn().get(0) + "`";
+
+        // Rows still current: the store holds the hash this batch staged (no later batch superseded them).
+        String from = " FROM `" + target.stagingTable() + "` s JOIN ferry_idempotency i ON i.integration = ? AND i.business_key = s."
+                + TargetTable.KEY + " AND i.content_hash = s." + TargetTable.HASH
+                + " LEFT JOIN `" + target.table() + "` t ON " + match + " WHERE s." + TargetTable.BATCH_ID + " = ?";
+        String missingCond = switch (spec.mode()) {
+            case UPDATE_ONLY -> "FALSE"; // no target row is the "unmatched" count, not a loss
+            default -> firstMatch + " IS NULL";
+        };
+        String differentCond = switch (spec.mode()) {
+            case INSERT -> firstMatch + " IS NOT NULL AND i.first_batch_id = " + batchId + " AND NOT (" + same + ")";
+            default -> firstMatch + " IS NOT NULL AND NOT (" + same + ")";
+        };
+        long missing = 0;
+        long different = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT s." + TargetTable.KEY + ", CASE WHEN " + missingCond
+                + " THEN 'MISSING' ELSE 'DIFFERENT' END" + from + " AND ((" + missingCond + ") OR (" + differentCond + "))")) {
+            ps.setString(1, integration);
+            ps.setLong(2, batchId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if ("MISSING".equals(rs.getString(2))) {
+                        missing++;
+                    } else {
+                        different++;
+                    }
+                    if (diffs.size() < MAX_STORED_DIFFS) {
+                        diffs.add(new Diff(rs.getString(1), rs.getString(2),
+                                "MISSING".equals(rs.getString(2)) ? "staged key not in " + target.table()
+                                        : "target row differs from the staged row in " + compared));
+                    }
+                }
+            }
+        }
+        return new long[]{missing, different};
+    }
+
+    private long store(Connection c, long runId, Long batchId, String scope, boolean balanced, boolean countsBalanced,
+                       long checked, long missing, long different, String detail, List<Diff> diffs) throws SQLException {
+        long id;
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO ferry_reconciliation (integration, run_id, batch_id, scope, status, checked_keys, missing, different, "
+                        + "counts_balanced, detail, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NOW(3))",
+                Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, target.mapping().integration());
+            ps.setLong(2, runId);
+            ps.setObject(3, batchId);
+            ps.setString(4, scope);
+            ps.setString(5, balanced ? "BALANCED" : "MISMATCH");
+            ps.setLong(6, checked);
+            ps.setLong(7, missing);
+            ps.setLong(8, different);
+            ps.setBoolean(9, countsBalanced);
+            ps.setString(10, detail);
+            ps.executeUpdate();
+            try (ResultSet rs = ps.getGeneratedKeys()) {
+                rs.next();
+                id = rs.getLong(1);
+            }
+        }
+        if (!diffs.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO ferry_reconciliation_diff (reconciliation_id, business_key, kind, detail) VALUES (?, ?, ?, ?)")) {
+                for (Diff d : diffs) {
+                    ps.setLong(1, id);
+                    ps.setString(2, d.businessKey());
+                    ps.setString(3, d.kind());
+                    ps.setString(4, d.detail());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        return id;
+    }
+
+    private static long count(Connection c, String sql, long arg) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, arg);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}
