@@ -1,0 +1,110 @@
+package dev.ferry.devservices;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Fault injection and counters for one sample API. All faults are off until a test turns them on.
+ * Requests are numbered from 1 in arrival order (including rejected ones); {@link #resetCounters()} restarts
+ * the numbering, so a test can say "reset, then fail the 3rd request".
+ */
+public final class ApiFaults {
+
+    private final AtomicInteger arrivals = new AtomicInteger();
+    private final Map<Integer, LongAdder> byStatus = new ConcurrentHashMap<>();
+    private final Map<Integer, Integer> failOnce = new ConcurrentHashMap<>();
+    private volatile boolean duplicatesAcrossPages;
+    private volatile int rateLimitEvery;
+
+    /** The last record of page N is served again as the first of page N+1, as when paging over a moving sort. */
+    public ApiFaults duplicatesAcrossPages(boolean on) {
+        this.duplicatesAcrossPages = on;
+        return this;
+    }
+
+    public boolean duplicatesAcrossPages() {
+        return duplicatesAcrossPages;
+    }
+
+    /** Every n-th request answers 429 with {@code Retry-After: 1} and serves nothing; 0 turns it off. */
+    public ApiFaults rateLimitEvery(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n < 0");
+        }
+        this.rateLimitEvery = n;
+        return this;
+    }
+
+    /** The request with this number (1-based, since the last reset) answers {@code status} once. */
+    public ApiFaults failOnce(int requestNumber, int status) {
+        if (status < 400 || status > 599) {
+            throw new IllegalArgumentException("status must be 4xx/5xx: " + status);
+        }
+        failOnce.put(requestNumber, status);
+        return this;
+    }
+
+    /** Turns every fault off (counters are kept). */
+    public ApiFaults clearFaults() {
+        duplicatesAcrossPages = false;
+        rateLimitEvery = 0;
+        failOnce.clear();
+        return this;
+    }
+
+    /** All requests that reached this API, rejected ones included. */
+    public int requests() {
+        return arrivals.get();
+    }
+
+    /** Requests answered 2xx. */
+    public long served() {
+        return byStatus.entrySet().stream()
+                .filter(e -> e.getKey() / 100 == 2)
+                .mapToLong(e -> e.getValue().sum())
+                .sum();
+    }
+
+    public long count(int status) {
+        LongAdder adder = byStatus.get(status);
+        return adder == null ? 0 : adder.sum();
+    }
+
+    /** Status code → number of responses, sorted by code. */
+    public Map<Integer, Long> statusCounts() {
+        Map<Integer, Long> out = new TreeMap<>();
+        byStatus.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    /** Zeroes the counters and restarts request numbering (faults stay configured). */
+    public void resetCounters() {
+        arrivals.set(0);
+        byStatus.clear();
+    }
+
+    // --- used by the server ---
+
+    int arrive() {
+        return arrivals.incrementAndGet();
+    }
+
+    /** The status to inject for request {@code n}, or 0 to serve it normally. */
+    int injectedStatus(int n) {
+        int every = rateLimitEvery;
+        if (every > 0 && n % every == 0) {
+            return 429;
+        }
+        Integer status = failOnce.remove(n);
+        return status == null ? 0 : status;
+    }
+
+    void record(int status) {
+        if (status > 0) {
+            byStatus.computeIfAbsent(status, k -> new LongAdder()).increment();
+        }
+    }
+}
