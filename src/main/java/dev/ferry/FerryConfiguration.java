@@ -1,0 +1,48 @@
+package dev.ferry;
+
+import dev.ferry.config.FerrySettings;
+import dev.ferry.pipeline.FerryIdempotentRepository;
+import dev.ferry.pipeline.IntegrationPipeline;
+import dev.ferry.pipeline.IntegrationRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.service.ServiceSupport;
+
+/**
+ * Camel-main configuration: starts {@link Ferry} from the {@code ferry.*} properties and binds what route
+ * files use — the integrations (for the {@code ferry-http} component), the data source, and one idempotent
+ * repository per integration for the {@code idempotentConsumer} EIP ({@code #idempotency.<integration>}).
+ */
+public class FerryConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext camelContext) throws Exception {
+        PropertiesComponent properties = camelContext.getPropertiesComponent();
+        FerrySettings settings = FerrySettings.fromLookup(key -> properties.resolveProperty(key).orElse(null));
+        Ferry ferry = Ferry.start(settings);
+        camelContext.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                ferry.close();
+            }
+        });
+        var registry = camelContext.getRegistry();
+        registry.bind("ferry", ferry);
+        registry.bind(IntegrationRegistry.BEAN_NAME, ferry.integrations());
+        registry.bind("ferryDataSource", ferry.dataSource());
+        for (IntegrationPipeline p : ferry.integrations().all()) {
+            registry.bind("idempotency." + p.integration(), new FerryIdempotentRepository(ferry.dataSource(), p.integration()));
+        }
+        String housekeepingCron = properties.resolveProperty("ferry.housekeeping.cron").orElse("0 17 3 * * ?");
+        camelContext.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("quartz:ferry/housekeeping?cron=" + housekeepingCron.replace(' ', '+'))
+                        .routeId("ferry-housekeeping")
+                        .bean(ferry, "housekeeping");
+            }
+        });
+    }
+}

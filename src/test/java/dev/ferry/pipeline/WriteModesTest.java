@@ -1,0 +1,95 @@
+package dev.ferry.pipeline;
+
+import dev.ferry.Ferry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static dev.ferry.FerryTestSupport.freshDatabase;
+import static dev.ferry.FerryTestSupport.json;
+import static dev.ferry.FerryTestSupport.queryLong;
+import static dev.ferry.FerryTestSupport.queryString;
+import static dev.ferry.FerryTestSupport.writeMapping;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Update-only (S2.5) and insert-only targets. */
+class WriteModesTest {
+
+    @TempDir
+    Path mappings;
+    Ferry ferry;
+
+    @AfterEach
+    void stop() {
+        if (ferry != null) {
+            ferry.close();
+        }
+    }
+
+    @Test
+    void updateOnlyUpdatesMatchedRowsAndRemembersNothingForUnmatchedOnes() {
+        writeMapping(mappings, "so-status.yaml", """
+                integration: so-status
+                key: "{so}"
+                fields:
+                  SO_NUMBER: { from: so, required: true }
+                  SO_STATUS: { from: status }
+                target: { table: so_head, mode: update-only, matchOn: [SO_NUMBER] }
+                """);
+        ferry = Ferry.start(freshDatabase("update_only_test", mappings,
+                "CREATE TABLE so_head (SO_NUMBER VARCHAR(20) PRIMARY KEY, SO_STATUS VARCHAR(10), CUSTOMER VARCHAR(20))",
+                "INSERT INTO so_head VALUES ('SO1', 'OPEN', 'acme'), ('SO2', 'OPEN', 'globex')"));
+        JdbcIntegrationPipeline p = ferry.pipeline("so-status");
+        BatchResult r;
+        try (SyncRun run = p.startRun(null, null)) {
+            r = run.submit(json("{\"so\":\"SO1\",\"status\":\"CLOSED\"}", "{\"so\":\"SO9\",\"status\":\"CLOSED\"}"), null, "page 1");
+            run.complete(null);
+        }
+        assertThat(r.updated()).isEqualTo(1);
+        assertThat(r.unmatched()).isEqualTo(1);
+        assertThat(r.reconciled()).isTrue();
+        assertThat(queryString(ferry, "SELECT SO_STATUS FROM so_head WHERE SO_NUMBER = 'SO1'")).isEqualTo("CLOSED");
+        assertThat(queryString(ferry, "SELECT CUSTOMER FROM so_head WHERE SO_NUMBER = 'SO1'")).as("columns not mapped stay").isEqualTo("acme");
+        assertThat(queryLong(ferry, "SELECT COUNT(*) FROM so_head")).as("update-only never inserts").isEqualTo(2);
+
+        // The order head appears later: the same status record must now be applied, not skipped as unchanged.
+        dev.ferry.FerryTestSupport.execute(ferry, "INSERT INTO so_head VALUES ('SO9', 'OPEN', 'initech')");
+        try (SyncRun run = p.startRun(null, null)) {
+            r = run.submit(json("{\"so\":\"SO9\",\"status\":\"CLOSED\"}"), null, "page 1");
+            run.complete(null);
+        }
+        assertThat(r.updated()).isEqualTo(1);
+        assertThat(queryString(ferry, "SELECT SO_STATUS FROM so_head WHERE SO_NUMBER = 'SO9'")).isEqualTo("CLOSED");
+    }
+
+    @Test
+    void insertOnlyKeepsExistingRows() {
+        writeMapping(mappings, "events.yaml", """
+                integration: events
+                key: "{id}"
+                fields:
+                  id:   { from: id, required: true }
+                  body: { from: body }
+                target: { table: event_log, mode: insert, matchOn: [id] }
+                """);
+        ferry = Ferry.start(freshDatabase("insert_only_test", mappings,
+                "CREATE TABLE event_log (id VARCHAR(20) PRIMARY KEY, body VARCHAR(50))"));
+        JdbcIntegrationPipeline p = ferry.pipeline("events");
+        try (SyncRun run = p.startRun(null, null)) {
+            run.submit(json("{\"id\":\"e1\",\"body\":\"first\"}"), null, "page 1");
+            run.complete(null);
+        }
+        BatchResult r;
+        try (SyncRun run = p.startRun(null, null)) {
+            r = run.submit(json("{\"id\":\"e1\",\"body\":\"rewritten\"}", "{\"id\":\"e2\",\"body\":\"second\"}"), null, "page 1");
+            run.complete(null);
+        }
+        assertThat(r.inserted()).isEqualTo(1);
+        assertThat(r.unmatched()).as("e1 exists: insert-only leaves it").isEqualTo(1);
+        assertThat(r.reconciled()).isTrue();
+        assertThat(queryString(ferry, "SELECT body FROM event_log WHERE id = 'e1'")).isEqualTo("first");
+        assertThat(queryLong(ferry, "SELECT COUNT(*) FROM event_log")).isEqualTo(2);
+    }
+}
