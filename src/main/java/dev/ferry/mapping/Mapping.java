@@ -1,0 +1,156 @@
+package dev.ferry.mapping;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.jayway.jsonpath.Configuration;
+import com.jayway.jsonpath.JsonPath;
+import com.jayway.jsonpath.PathNotFoundException;
+import com.jayway.jsonpath.spi.json.JacksonJsonNodeJsonProvider;
+import com.jayway.jsonpath.spi.mapper.JacksonMappingProvider;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One loaded mapping file: how to pick records out of a source page and turn each into rows for the target
+ * table. Immutable and thread-safe; {@link #newMapper} gives each thread its own {@link RecordMapper}.
+ */
+public final class Mapping {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Configuration JSONPATH = Configuration.builder()
+            .jsonProvider(new JacksonJsonNodeJsonProvider(JSON))
+            .mappingProvider(new JacksonMappingProvider(JSON))
+            .build();
+
+    private final String integration;
+    private final Path file;
+    private final JsonPath records;        // null: the page is the record, or its elements are
+    private final Flatten flatten;         // null: one row per record
+    private final KeyTemplate key;
+    private final List<CompiledField> compiled;
+    private final List<FieldSpec> fields;
+    private final List<String> columns;
+    private final TargetSpec target;
+    private final ReconcileSpec reconcile;
+
+    /** {@code path} is the array to flatten, {@code alias} the name its element goes by (its last segment). */
+    record Flatten(FieldPath path, String alias, boolean keepEmpty) {
+    }
+
+    Mapping(String integration, Path file, JsonPath records, Flatten flatten, KeyTemplate key,
+            List<CompiledField> compiled, TargetSpec target, ReconcileSpec reconcile) {
+        this.integration = integration;
+        this.file = file;
+        this.records = records;
+        this.flatten = flatten;
+        this.key = key;
+        this.compiled = List.copyOf(compiled);
+        this.fields = compiled.stream().map(f -> f.spec).toList();
+        this.columns = fields.stream().map(FieldSpec::name).toList();
+        this.target = target;
+        this.reconcile = reconcile;
+    }
+
+    public String integration() {
+        return integration;
+    }
+
+    /** The file this mapping was loaded from. */
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * The records in one source page, by {@code source.records}. Without it, an array page yields its elements
+     * and any other page is one record. A path that matches nothing yields no records.
+     */
+    public List<JsonNode> selectRecords(JsonNode page) {
+        if (page == null || page.isNull() || page.isMissingNode()) {
+            return List.of();
+        }
+        if (records == null) {
+            return page.isArray() ? elements(page) : List.of(page);
+        }
+        Object found;
+        try {
+            found = records.read(page, JSONPATH);
+        } catch (PathNotFoundException e) {
+            return List.of();
+        }
+        if (found == null) {
+            return List.of();
+        }
+        JsonNode n = found instanceof JsonNode j ? j : JSON.valueToTree(found);
+        // an indefinite path ($.data[*]) returns an array of its matches; a definite one naming an array means its elements
+        return n.isArray() ? elements(n) : n.isNull() ? List.of() : List.of(n);
+    }
+
+    private static List<JsonNode> elements(JsonNode array) {
+        List<JsonNode> out = new ArrayList<>(array.size());
+        for (JsonNode e : array) {
+            if (!e.isNull()) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** Fields in declaration order. */
+    public List<FieldSpec> fields() {
+        return fields;
+    }
+
+    /** Target column names in declaration order; {@link MappedRow#values()} follow this order. */
+    public List<String> columns() {
+        return columns;
+    }
+
+    public TargetSpec target() {
+        return target;
+    }
+
+    /** Never null; empty lists when the file has no {@code reconcile:} section. */
+    public ReconcileSpec reconcile() {
+        return reconcile;
+    }
+
+    /** The business key template as written. */
+    public String keyTemplate() {
+        return key.toString();
+    }
+
+    /**
+     * A mapper for one thread.
+     *
+     * @param lookups source for {@code lookup:} fields; may be null only when no field uses lookup
+     * @throws IllegalStateException when a field needs lookups and none were given
+     */
+    public RecordMapper newMapper(LookupSource lookups) {
+        if (lookups == null) {
+            String needing = fields.stream().filter(f -> f.lookup() != null).map(FieldSpec::name).findFirst().orElse(null);
+            if (needing != null) {
+                throw new IllegalStateException(file + ": field '" + needing + "' uses lookup, but no LookupSource was given");
+            }
+        }
+        return new RecordMapper(this, lookups);
+    }
+
+    Flatten flatten() {
+        return flatten;
+    }
+
+    KeyTemplate key() {
+        return key;
+    }
+
+    List<CompiledField> compiled() {
+        return compiled;
+    }
+
+    @Override
+    public String toString() {
+        return "Mapping[" + integration + " from " + file + " to " + target.table() + " " + columns + "]";
+    }
+}

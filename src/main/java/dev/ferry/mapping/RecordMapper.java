@@ -1,0 +1,178 @@
+package dev.ferry.mapping;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import groovy.lang.Script;
+import org.codehaus.groovy.runtime.InvokerHelper;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Turns one source record into rows for the target table.
+ *
+ * <p>Not thread-safe: it reuses one Groovy script instance per expression, one binding and one digest across
+ * records. Create one per thread with {@link Mapping#newMapper}; creating one is cheap (expressions are compiled
+ * once, when the mapping is loaded).
+ */
+public final class RecordMapper {
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    private static final byte TODO = 0;
+    private static final byte BUSY = 1;
+    private static final byte DONE = 2;
+
+    private final Mapping mapping;
+    private final LookupSource lookups;
+    private final CompiledField[] fields;
+    private final Script[] scripts;        // per field, null for fields without expr
+    private final boolean anyScript;
+    private final RowBinding binding;
+    private final int[] keyFields;         // fields the key template reads
+    private final MessageDigest md5;
+    private final StringBuilder canonical = new StringBuilder(256);
+
+    // the row being mapped: fields are mapped in declaration order, or earlier when the key needs them
+    private JsonNode record;
+    private JsonNode element;
+    private Object[] values;
+    private final byte[] state;
+    private String key;
+
+    RecordMapper(Mapping mapping, LookupSource lookups) {
+        this.mapping = mapping;
+        this.lookups = lookups;
+        this.fields = mapping.compiled().toArray(CompiledField[]::new);
+        this.keyFields = mapping.key().fieldIndexes();
+        this.state = new byte[fields.length];
+        Mapping.Flatten flatten = mapping.flatten();
+        this.binding = new RowBinding(flatten == null ? null : flatten.alias(), this::key);
+        this.scripts = new Script[fields.length];
+        boolean any = false;
+        for (int i = 0; i < fields.length; i++) {
+            if (fields[i].script != null) {
+                scripts[i] = InvokerHelper.createScript(fields[i].script, binding);
+                any = true;
+            }
+        }
+        this.anyScript = any;
+        try {
+            this.md5 = MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has MD5", e);
+        }
+    }
+
+    /**
+     * Maps one record: one row, or one per element of the flatten array.
+     *
+     * @throws RecordRejectedException when any row of the record cannot be mapped (the record is the unit of
+     *                                 rejection, so a bad item rejects its whole order)
+     */
+    public List<MappedRow> map(JsonNode record) throws RecordRejectedException {
+        Objects.requireNonNull(record, "record");
+        Mapping.Flatten flatten = mapping.flatten();
+        if (flatten == null) {
+            return List.of(row(record, null));
+        }
+        JsonNode array = flatten.path().resolve(record, null);
+        if (array == null || array.isNull() || array.isArray() && array.isEmpty()) {
+            if (flatten.keepEmpty()) {
+                return List.of(row(record, null));
+            }
+            throw RecordRejectedException.forFlatten(flatten.path().toString(),
+                    "'" + flatten.path() + "' is missing or empty");
+        }
+        if (!array.isArray()) {
+            throw RecordRejectedException.forFlatten(flatten.path().toString(),
+                    "'" + flatten.path() + "' is not an array but " + array.getNodeType().name().toLowerCase());
+        }
+        List<MappedRow> rows = new ArrayList<>(array.size());
+        for (JsonNode element : array) {
+            rows.add(row(record, element));
+        }
+        return rows;
+    }
+
+    private MappedRow row(JsonNode record, JsonNode element) throws RecordRejectedException {
+        this.record = record;
+        this.element = element;
+        this.values = new Object[fields.length];
+        this.key = null;
+        Arrays.fill(state, TODO);
+        if (anyScript) {
+            binding.reset(record, element);
+        }
+        for (int i = 0; i < fields.length; i++) {
+            map(i);
+        }
+        return new MappedRow(key(), values, hash(values));
+    }
+
+    private void map(int i) throws RecordRejectedException {
+        if (state[i] == DONE) {
+            return;
+        }
+        CompiledField f = fields[i];
+        if (state[i] == BUSY) { // only the key can lead back here: this field's expression uses key, which reads it
+            throw RecordRejectedException.forField(f.spec.name(), "the key template reads this field, so its expression cannot use key");
+        }
+        state[i] = BUSY;
+        Object raw = f.script != null ? evaluate(i) : Values.fromJson(f.from.resolve(record, element));
+        if (f.spec.lookup() != null && raw != null) {
+            FieldSpec.Lookup l = f.spec.lookup();
+            raw = lookups.lookup(l.table(), l.keyColumn(), l.valueColumn(), raw);
+        }
+        values[i] = f.finish(raw);
+        state[i] = DONE;
+        if (anyScript) {
+            binding.computed(f.spec.name(), values[i]);
+        }
+    }
+
+    /** The row's business key, built on first use (an expression may ask for it before all fields are mapped). */
+    private String key() throws RecordRejectedException {
+        if (key == null) {
+            for (int i : keyFields) {
+                map(i);
+            }
+            key = mapping.key().build(record, element, values);
+        }
+        return key;
+    }
+
+    private Object evaluate(int i) throws RecordRejectedException {
+        try {
+            return scripts[i].run();
+        } catch (RowBinding.KeyFailure e) {
+            throw e.rejection;
+        } catch (RuntimeException e) {
+            String msg = e.getMessage();
+            throw RecordRejectedException.forField(fields[i].spec.name(),
+                    "expression failed: " + e.getClass().getSimpleName() + (msg == null ? "" : ": " + msg));
+        }
+    }
+
+    /**
+     * MD5 over "length:text;" per value (null as "~;"), so null differs from "" and no two value lists share a
+     * canonical string. Texts are canonical (plain decimals, ISO dates), hence stable across JVMs.
+     */
+    private String hash(Object[] values) {
+        canonical.setLength(0);
+        for (Object v : values) {
+            if (v == null) {
+                canonical.append("~;");
+            } else {
+                String s = Values.text(v);
+                canonical.append(s.length()).append(':').append(s).append(';');
+            }
+        }
+        return HEX.formatHex(md5.digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+}
