@@ -43,6 +43,7 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
     private final SourcePositions positions;
     private final DeadLetterStore deadLetters;
     private volatile LongConsumer beforePromote = batchId -> { };
+    private volatile LongConsumer afterPromote = batchId -> { };
 
     public JdbcIntegrationPipeline(DataSource dataSource, TargetTable target, LookupSource lookups, boolean stagingLoadData) {
         this.dataSource = dataSource;
@@ -114,6 +115,11 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
     /** Test seam: runs between the staging write and the promotion transaction of every batch. */
     public void beforePromote(LongConsumer hook) {
         this.beforePromote = hook == null ? batchId -> { } : hook;
+    }
+
+    /** Test seam: runs after the promotion commit, before the batch is reconciled. */
+    public void afterPromote(LongConsumer hook) {
+        this.afterPromote = hook == null ? batchId -> { } : hook;
     }
 
     /** One run: its batches share the "seen in this run" memory that counts cross-page duplicates. */
@@ -306,6 +312,7 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
             }
 
             stage = "reconciliation";
+            afterPromote.accept(batchId);
             BatchReconciler.Result r = reconciler.reconcileBatch(c, run.runId, batchId, new BatchReconciler.Counts(
                     n.received, n.rejected, mappedRecords, n.rows, n.duplicates, n.unchanged, n.staged,
                     n.inserted, n.updated, n.unmatched, n.alreadyCurrent));

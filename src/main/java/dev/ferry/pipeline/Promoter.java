@@ -58,7 +58,7 @@ final class Promoter {
                 List<String> updates = target.mappedColumns().stream().map(TargetTable.Column::name)
                         .filter(col -> !spec.matchOn().contains(col)).toList();
                 execute(c, "INSERT INTO " + t + " (" + target.columnList(null) + ") SELECT " + target.columnList("s") + owned
-                        + onDuplicateKey(updates, spec), integration, batchId, batchId);
+                        + onDuplicateKey(t, updates, spec), integration, batchId, batchId);
                 counts.inserted = newKeys;
                 counts.updated = ownedRows - newKeys;
             }
@@ -67,7 +67,7 @@ final class Promoter {
                 long existing = queryLongs(c, "SELECT COUNT(*)" + owned.replace(" WHERE s.", " JOIN " + t + " t ON " + match + " WHERE s."),
                         integration, batchId, batchId)[0];
                 execute(c, "INSERT INTO " + t + " (" + target.columnList(null) + ") SELECT " + target.columnList("s") + owned
-                        + onDuplicateKey(List.of(), spec), integration, batchId, batchId);
+                        + onDuplicateKey(t, List.of(), spec), integration, batchId, batchId);
                 counts.inserted = ownedRows - existing;
                 counts.unmatched = existing;
             }
@@ -89,12 +89,13 @@ final class Promoter {
         }
     }
 
-    private static String onDuplicateKey(List<String> updates, TargetSpec spec) {
+    /** Columns are qualified with the target table: the SELECT side has columns of the same names. */
+    private static String onDuplicateKey(String table, List<String> updates, TargetSpec spec) {
         if (updates.isEmpty()) {
-            String m = "`" + spec.matchOn().get(0) + "`";
+            String m = table + ".`" + spec.matchOn().get(0) + "`";
             return " ON DUPLICATE KEY UPDATE " + m + " = " + m; // a no-op that, unlike INSERT IGNORE, hides no other error
         }
-        return " ON DUPLICATE KEY UPDATE " + updates.stream().map(col -> "`" + col + "` = VALUES(`" + col + "`)")
+        return " ON DUPLICATE KEY UPDATE " + updates.stream().map(col -> table + ".`" + col + "` = VALUES(`" + col + "`)")
                 .collect(Collectors.joining(", "));
     }
 

@@ -112,9 +112,13 @@ public final class TargetTable {
                 ddl.append(") ENGINE=InnoDB");
                 s.execute(ddl.toString());
             } else {
+                // The target may have changed since the staging table was made (a new field, a wider column).
                 for (Column col : mappedColumns) {
-                    if (!existing.containsKey(col.name().toLowerCase())) {
+                    Column staged = existing.get(col.name().toLowerCase());
+                    if (staged == null) {
                         s.execute("ALTER TABLE `" + stagingTable + "` ADD COLUMN `" + col.name() + "` " + col.columnType() + " NULL");
+                    } else if (!staged.columnType().equalsIgnoreCase(col.columnType())) {
+                        s.execute("ALTER TABLE `" + stagingTable + "` MODIFY COLUMN `" + col.name() + "` " + col.columnType() + " NULL");
                     }
                 }
             }
