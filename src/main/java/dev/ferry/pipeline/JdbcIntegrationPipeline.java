@@ -316,7 +316,7 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
             BatchReconciler.Result r = reconciler.reconcileBatch(c, run.runId, batchId, new BatchReconciler.Counts(
                     n.received, n.rejected, mappedRecords, n.rows, n.duplicates, n.unchanged, n.staged,
                     n.inserted, n.updated, n.unmatched, n.alreadyCurrent));
-            LOG.debug("{}: batch {} ({}) promoted: {} received, {} staged, {} inserted, {} updated, {} rejected",
+            LOG.info("{}: batch {} ({}) promoted: {} received, {} staged, {} inserted, {} updated, {} rejected",
                     integration(), batchId, where, n.received, n.staged, n.inserted, n.updated, n.rejected);
             return n.toResult(batchId, r.balanced());
         } catch (SQLException | RuntimeException e) {
