@@ -1,0 +1,63 @@
+package dev.ferry.source.http;
+
+import dev.ferry.pipeline.IntegrationPipeline;
+import dev.ferry.pipeline.IntegrationRegistry;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultProducer;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs one pull per exchange, synchronously. The exchange body becomes the run summary; a failed pull
+ * fails the exchange (the run is already marked failed, the position unchanged).
+ */
+public class FerryHttpProducer extends DefaultProducer {
+
+    public static final String HEADER_RUN_ID = "FerryRunId";
+    public static final String HEADER_PAGES = "FerryPages";
+    public static final String HEADER_RECORDS = "FerryRecords";
+    public static final String HEADER_BATCHES = "FerryBatches";
+    public static final String HEADER_WINDOW_FROM = "FerryWindowFrom";
+    public static final String HEADER_WINDOW_TO = "FerryWindowTo";
+
+    /** Two overlapping runs of one endpoint would race on the position; the second one is refused. */
+    private final AtomicBoolean running = new AtomicBoolean();
+
+    public FerryHttpProducer(FerryHttpEndpoint endpoint) {
+        super(endpoint);
+    }
+
+    @Override
+    public FerryHttpEndpoint getEndpoint() {
+        return (FerryHttpEndpoint) super.getEndpoint();
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        FerryHttpEndpoint endpoint = getEndpoint();
+        IntegrationRegistry registry = getEndpoint().getCamelContext().getRegistry()
+                .lookupByNameAndType(IntegrationRegistry.BEAN_NAME, IntegrationRegistry.class);
+        if (registry == null) {
+            throw new IllegalStateException("ferry-http:" + endpoint.getIntegration() + ": no bean '"
+                    + IntegrationRegistry.BEAN_NAME + "' in the Camel registry");
+        }
+        IntegrationPipeline pipeline = registry.get(endpoint.getIntegration());
+        if (!running.compareAndSet(false, true)) {
+            throw new IllegalStateException(endpoint.getIntegration()
+                    + ": a pull is still running; this trigger is skipped (the next one catches up)");
+        }
+        try {
+            RunSummary summary = endpoint.newRun(pipeline).execute();
+            var msg = exchange.getMessage();
+            msg.setBody(summary.toMap());
+            msg.setHeader(HEADER_RUN_ID, summary.runId());
+            msg.setHeader(HEADER_PAGES, summary.pages());
+            msg.setHeader(HEADER_RECORDS, summary.records());
+            msg.setHeader(HEADER_BATCHES, summary.batches());
+            msg.setHeader(HEADER_WINDOW_FROM, summary.windowFrom());
+            msg.setHeader(HEADER_WINDOW_TO, summary.windowTo());
+        } finally {
+            running.set(false);
+        }
+    }
+}

@@ -1,0 +1,285 @@
+package dev.ferry.source.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.pipeline.IntegrationPipeline;
+import dev.ferry.pipeline.SyncRun;
+import org.apache.camel.util.URISupport;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One execution of a ferry-http endpoint: fix the window, walk the pages, hand records to the
+ * {@link SyncRun} in batches, and commit the new position only after the last batch was promoted. Any
+ * failure fails the run (position unchanged) and is rethrown so the Camel exchange fails.
+ */
+final class HttpPullRun {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final FerryHttpEndpoint config;
+    private final IntegrationPipeline pipeline;
+    private final RecordSelector selector;
+    private final CamelHttpTransport transport;
+    private final RateLimiter rateLimiter;
+    private final RetryPolicy retryPolicy;
+    private final String integration;
+
+    private String keptPosition = "(none)";
+
+    HttpPullRun(FerryHttpEndpoint config, IntegrationPipeline pipeline, RecordSelector selector,
+                CamelHttpTransport transport, RateLimiter rateLimiter, RetryPolicy retryPolicy) {
+        this.config = config;
+        this.pipeline = pipeline;
+        this.selector = selector;
+        this.transport = transport;
+        this.rateLimiter = rateLimiter;
+        this.retryPolicy = retryPolicy;
+        this.integration = config.getIntegration();
+    }
+
+    RunSummary execute() {
+        ZonedDateTime now = ZonedDateTime.ofInstant(config.clock().instant(), config.zoneId());
+        DateTimeFormatter positionFormat = RequestTemplate.formatter(config.getPositionPattern());
+        Optional<String> position = pipeline.position();
+        keptPosition = position.orElse("(none)");
+        PullWindow window = config.getWindow() == WindowMode.remedy
+                ? PullWindow.remedy(config.getRemedyDays(), now)
+                : PullWindow.incremental(position, config.overlapDuration(), config.getInitialPosition(),
+                        positionFormat, now, integration);
+        String from = positionFormat.format(window.from());
+        String to = positionFormat.format(window.to());
+
+        // close() only guards against leaks; fail() runs first (try-with-resources closes before its own catch)
+        try (SyncRun run = pipeline.startRun(from, to)) {
+            try {
+                Walk walk = walk(run, window);
+                run.complete(window.newPosition());
+                return new RunSummary(integration, run.runId(), config.getWindow().name(), from, to,
+                        window.newPosition(), walk.pages, walk.records, walk.batches, walk.reportedTotal);
+            } catch (PullFailedException e) {
+                run.fail(e);
+                throw e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                PullFailedException failure = failure("interrupted while pulling", e);
+                run.fail(failure);
+                throw failure;
+            } catch (RuntimeException e) {
+                PullFailedException failure = failure(scrub(String.valueOf(e.getMessage())), e);
+                run.fail(failure);
+                throw failure;
+            }
+        }
+    }
+
+    /** Counters of one walk through the pages. */
+    private static final class Walk {
+        int pages;
+        long records;
+        int batches;
+        Long reportedTotal;
+        final List<JsonNode> buffer = new ArrayList<>();
+        String bufferFrom;
+        String bufferTo;
+    }
+
+    private Walk walk(SyncRun run, PullWindow window) throws InterruptedException {
+        Walk walk = new Walk();
+        Paginator paginator = config.newPaginator();
+        PageRequest request = paginator.first();
+        while (request != null) {
+            if (request.number() > config.getMaxPages()) {
+                throw failure("more than maxPages=" + config.getMaxPages() + " pages in one run (at " + request.label()
+                        + "); raise maxPages or narrow the window", null);
+            }
+            URI uri = requestUri(request, window);
+            String body = config.getMethod().equals("GET") ? null : config.bodyTemplate().render(values(request, window));
+            HttpAnswer answer = fetch(uri, body, request);
+            JsonNode page = parse(answer, uri, request);
+            List<JsonNode> records = selector.select(page);
+            walk.pages++;
+            walk.records += records.size();
+            if (config.getTotalPath() != null) {
+                Long total = JsonPaths.readLong(page, config.getTotalPath());
+                if (total != null) {
+                    walk.reportedTotal = total;
+                }
+            }
+            if (!records.isEmpty()) {
+                if (walk.buffer.isEmpty()) {
+                    walk.bufferFrom = request.label();
+                }
+                walk.buffer.addAll(records);
+                walk.bufferTo = request.label();
+                int batchSize = config.getBatchSize() > 0 ? config.getBatchSize() : 1;
+                while (walk.buffer.size() >= batchSize) {
+                    submit(run, walk, config.getBatchSize() > 0 ? batchSize : walk.buffer.size());
+                }
+            }
+            if (isLastPage(page, records, walk)) {
+                break;
+            }
+            try {
+                request = paginator.next(new FetchedPage(request, uri, page, records.size(), answer.link()));
+            } catch (Paginator.LoopDetected | IllegalStateException e) {
+                throw failure(scrub(e.getMessage()), e);
+            }
+        }
+        if (!walk.buffer.isEmpty()) {
+            submit(run, walk, walk.buffer.size());
+        }
+        return walk;
+    }
+
+    /** Stop conditions every strategy shares; the paginator adds its own (short page, no token, no link). */
+    private boolean isLastPage(JsonNode page, List<JsonNode> records, Walk walk) {
+        if (records.isEmpty()) {
+            return true;
+        }
+        if (walk.reportedTotal != null && walk.records >= walk.reportedTotal) {
+            return true;
+        }
+        if (config.getHasNextPath() != null) {
+            return Boolean.FALSE.equals(JsonPaths.readBoolean(page, config.getHasNextPath()));
+        }
+        return false;
+    }
+
+    private void submit(SyncRun run, Walk walk, int count) {
+        List<JsonNode> batch = new ArrayList<>(walk.buffer.subList(0, count));
+        walk.buffer.subList(0, count).clear();
+        String where = walk.bufferFrom.equals(walk.bufferTo) ? walk.bufferFrom : walk.bufferFrom + " to " + walk.bufferTo;
+        walk.bufferFrom = walk.bufferTo; // what stays in the buffer came from the latest page
+        try {
+            run.submit(batch, walk.reportedTotal, where);
+        } catch (RuntimeException e) {
+            throw failure("submitting " + where + " failed: " + scrub(String.valueOf(e.getMessage())), e);
+        }
+        walk.batches++;
+    }
+
+    /** Sends one request, waiting out the rate budget and retrying transient failures. */
+    private HttpAnswer fetch(URI uri, String body, PageRequest request) throws InterruptedException {
+        String method = config.getMethod();
+        for (int retries = 0; ; retries++) {
+            rateLimiter.acquire();
+            RetryPolicy.Decision decision;
+            String what;
+            Exception error = null;
+            try {
+                HttpAnswer answer = transport.send(method, uri, config.requestHeaders(), body);
+                if (answer.isSuccess()) {
+                    return answer;
+                }
+                decision = retryPolicy.afterAnswer(answer, retries);
+                what = "answered " + answer.describe();
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                error = e;
+                decision = retryPolicy.afterError(e, retries);
+                what = "failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            }
+            if (!decision.retry()) {
+                throw failure(method + " " + display(uri) + " (" + request.label() + ") " + scrub(what) + " — "
+                        + decision.giveUp(), error);
+            }
+            sleep(decision.delay());
+        }
+    }
+
+    private JsonNode parse(HttpAnswer answer, URI uri, PageRequest request) {
+        try {
+            String text = answer.body();
+            return JSON.readTree(text == null || text.isBlank() ? "null" : text);
+        } catch (IOException e) {
+            throw failure(config.getMethod() + " " + display(uri) + " (" + request.label() + ") answered "
+                    + scrub(answer.describe()) + " — not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private URI requestUri(PageRequest request, PullWindow window) {
+        String url;
+        if (request.nextUrl() != null) {
+            url = request.nextUrl().toString();
+        } else {
+            url = appendQuery(config.urlTemplate().render(values(request, window)), request.queryParams(), false);
+        }
+        url = appendQuery(url, config.secretQuery(), true);
+        try {
+            return new URI(url);
+        } catch (URISyntaxException e) {
+            throw failure("url is not valid: " + display(url) + " (" + e.getReason() + ")", e);
+        }
+    }
+
+    private RequestTemplate.Values values(PageRequest request, PullWindow window) {
+        return new RequestTemplate.Values(window.from(), window.to(), window.runStart(), config.getPositionPattern(),
+                request.variables());
+    }
+
+    static String appendQuery(String url, Map<String, String> params, boolean skipPresent) {
+        if (params.isEmpty()) {
+            return url;
+        }
+        StringBuilder sb = new StringBuilder(url);
+        int hash = url.indexOf('#');
+        if (hash >= 0) {
+            sb.setLength(hash);
+        }
+        String existing = sb.indexOf("?") >= 0 ? sb.substring(sb.indexOf("?") + 1) : "";
+        Map<String, String> sorted = new LinkedHashMap<>(params);
+        for (Map.Entry<String, String> e : sorted.entrySet()) {
+            String name = URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8);
+            if (skipPresent && ("&" + existing).contains("&" + name + "=")) {
+                continue;
+            }
+            sb.append(sb.indexOf("?") >= 0 ? (sb.charAt(sb.length() - 1) == '?' ? "" : "&") : "?")
+                    .append(name).append('=')
+                    .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return sb.toString();
+    }
+
+    /** The url as shown in messages: secret query parameters removed, Camel's sensitive-name masking applied. */
+    private String display(URI uri) {
+        return display(uri.toString());
+    }
+
+    private String display(String url) {
+        String shown = url;
+        for (String name : config.secretQuery().keySet()) {
+            shown = shown.replaceAll("([?&])" + java.util.regex.Pattern.quote(
+                    URLEncoder.encode(name, StandardCharsets.UTF_8)) + "=[^&#]*&?", "$1");
+        }
+        shown = shown.replaceAll("[?&]$", "");
+        return scrub(URISupport.sanitizeUri(shown));
+    }
+
+    private String scrub(String text) {
+        return config.scrubSecrets(text);
+    }
+
+    private PullFailedException failure(String what, Throwable cause) {
+        return new PullFailedException(integration + ": " + what + "; watermark stays at " + keptPosition, cause);
+    }
+
+    private static void sleep(Duration d) throws InterruptedException {
+        if (!d.isZero() && !d.isNegative()) {
+            Thread.sleep(d.toMillis(), (int) (d.toNanosPart() % 1_000_000));
+        }
+    }
+}
