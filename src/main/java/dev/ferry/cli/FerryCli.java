@@ -111,8 +111,8 @@ public final class FerryCli implements Callable<Integer> {
         public Integer call() throws Exception {
             try (Ferry ferry = Ferry.start(settings()); Connection c = ferry.dataSource().getConnection();
                  Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery(RunSummary.SQL + " ORDER BY r.id DESC LIMIT " + limit)) {
-                System.out.print(RunSummary.table(rs));
+                 ResultSet rs = s.executeQuery(LedgerReport.SQL + " ORDER BY r.id DESC LIMIT " + limit)) {
+                System.out.print(LedgerReport.table(rs));
             }
             return 0;
         }

@@ -2,7 +2,7 @@ package dev.ferry.demo;
 
 import dev.ferry.FerryConfiguration;
 import dev.ferry.FerryTestSupport;
-import dev.ferry.cli.RunSummary;
+import dev.ferry.cli.LedgerReport;
 import dev.ferry.devservices.EmbeddedMariaDb;
 import dev.ferry.devservices.JstRefunds;
 import dev.ferry.devservices.KingdeeSalesOrders;
@@ -77,17 +77,17 @@ public final class FerryDemo {
             Main main = new Main();
             main.configure().addConfiguration(FerryConfiguration.class);
             main.configure().withRoutesIncludePattern("file:routes/*.yaml");
-            main.addInitialProperty("ferry.db.url", url);
-            main.addInitialProperty("ferry.db.username", EmbeddedMariaDb.USER);
-            main.addInitialProperty("ferry.db.password", EmbeddedMariaDb.PASSWORD);
-            main.addInitialProperty("ferry.mappings-dir", "mappings");
-            main.addInitialProperty("kingdee.base-url", api.baseUrl());
-            main.addInitialProperty("kingdee.token", api.kingdeeToken());
-            main.addInitialProperty("jst.base-url", api.baseUrl());
-            main.addInitialProperty("jst.api-key", api.jstApiKey());
-            main.addInitialProperty("ferry.initial-position", "2026-11-20 00:00:00");
+            main.addOverrideProperty("ferry.db.url", url);
+            main.addOverrideProperty("ferry.db.username", EmbeddedMariaDb.USER);
+            main.addOverrideProperty("ferry.db.password", EmbeddedMariaDb.PASSWORD);
+            main.addOverrideProperty("ferry.mappings-dir", "mappings");
+            main.addOverrideProperty("kingdee.base-url", api.baseUrl());
+            main.addOverrideProperty("kingdee.token", api.kingdeeToken());
+            main.addOverrideProperty("jst.base-url", api.baseUrl());
+            main.addOverrideProperty("jst.api-key", api.jstApiKey());
+            main.addOverrideProperty("ferry.initial-position", "2026-11-20 00:00:00");
             // The demo triggers the pulls itself; the cron schedules stay in the route files for production.
-            main.addInitialProperty("camel.component.quartz.auto-start-scheduler", "false");
+            main.addOverrideProperty("camel.component.quartz.auto-start-scheduler", "false");
             main.bind("ferryClock", clock);
             step("Starting Ferry (camel-main) with routes/ and mappings/");
             main.start();
@@ -113,6 +113,8 @@ public final class FerryDemo {
                 main.stop();
             }
 
+            System.out.printf("%nUpstream faults Ferry rode through: Kingdee answered %s, Jushuitan answered %s (status → count)%n",
+                    api.kingdeeFaults().statusCounts(), api.jstFaults().statusCounts());
             return report(customer, kingdee, jst);
         }
     }
@@ -120,7 +122,7 @@ public final class FerryDemo {
     private static void pull(ProducerTemplate template) {
         for (String integration : INTEGRATIONS) {
             long t0 = System.nanoTime();
-            Object summary = template.requestBody("direct:" + integration + "-pull", null);
+            Object summary = template.requestBody("direct:" + integration + "-pull", (Object) null);
             System.out.printf("   %s: %s (%.1f s)%n", integration, summary, (System.nanoTime() - t0) / 1e9);
         }
     }
@@ -129,10 +131,10 @@ public final class FerryDemo {
         System.out.println();
         System.out.println("Summary per integration and run (from the ledger, ferry_run / ferry_batch / ferry_reconciliation)");
         boolean balanced = true;
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(RunSummary.SQL + " ORDER BY r.integration, r.id")) {
-            System.out.print(RunSummary.header());
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(LedgerReport.SQL + " ORDER BY r.integration, r.id")) {
+            System.out.print(LedgerReport.header());
             while (rs.next()) {
-                System.out.print(RunSummary.line(rs));
+                System.out.print(LedgerReport.line(rs));
                 balanced &= "BALANCED".equals(rs.getString("reconciliation")) && "SUCCEEDED".equals(rs.getString("status"));
             }
         }

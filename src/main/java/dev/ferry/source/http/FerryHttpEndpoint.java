@@ -360,8 +360,13 @@ public class FerryHttpEndpoint extends DefaultEndpoint {
         return out;
     }
 
+    /** The endpoint's clock, else a {@code ferryClock} bean (the demo's and tests' controllable clock), else the system's. */
     Clock clock() {
-        return clock != null ? clock : Clock.systemDefaultZone();
+        if (clock != null) {
+            return clock;
+        }
+        Clock shared = getCamelContext().getRegistry().lookupByNameAndType("ferryClock", Clock.class);
+        return shared != null ? shared : Clock.systemDefaultZone();
     }
 
     ZoneId zoneId() {

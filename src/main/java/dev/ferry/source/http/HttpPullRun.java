@@ -149,13 +149,14 @@ final class HttpPullRun {
         if (records.isEmpty()) {
             return true;
         }
-        if (walk.reportedTotal != null && walk.records >= walk.reportedTotal) {
-            return true;
-        }
         if (config.getHasNextPath() != null) {
             return Boolean.FALSE.equals(JsonPaths.readBoolean(page, config.getHasNextPath()));
         }
-        return false;
+        // The reported total is the weakest signal: an API that repeats records across pages (paging over a
+        // moving sort) reaches the total in records received before its last page. Stop on it only when
+        // the API gives no has-next flag, and compare it with the position walked, not the records counted.
+        boolean positional = config.getPagination() == PaginationMode.page || config.getPagination() == PaginationMode.offset;
+        return positional && walk.reportedTotal != null && (long) walk.pages * config.getPageSize() >= walk.reportedTotal;
     }
 
     private void submit(SyncRun run, Walk walk, int count) {

@@ -67,6 +67,25 @@ class PaginationTest extends FerryHttpTestSupport {
     }
 
     @Test
+    void hasNextWinsOverTheReportedTotalWhenPagesRepeatRecords() {
+        // 20 records, 10 per page, each page repeating the previous page's last record (a moving sort):
+        // the records received reach the total on page 2, but the tail is on page 3.
+        api.on("/items", (n, req) -> {
+            int page = param(req, "page", -1);
+            int from = Math.max(0, (page - 1) * 10 - (page - 1));
+            int to = Math.min(from + 10, 20);
+            String json = page(from, to, 20).replaceFirst("\\{", "{\"more\":" + (to < 20) + ",");
+            return LocalApi.Reply.json(json);
+        });
+        Exchange done = pull(endpoint("url", api.base() + "/items", "pagination", "page", "pageSize", "10",
+                "totalPath", "$.data.total", "hasNextPath", "$.more"));
+
+        assertThat(done.getException()).isNull();
+        assertThat(api.requests).hasSize(3);
+        assertThat(pipeline.lastRun().recordCount()).isEqualTo(22);
+    }
+
+    @Test
     void hasNextFalseStops() {
         api.on("/items", (n, req) -> LocalApi.Reply.json(
                 "{\"more\":" + (n < 2) + ",\"data\":{\"items\":[{\"id\":" + n + "}]}}"));

@@ -4,7 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /** The per-run summary table, read from the ledger; shared by {@code ferry runs} and the demo. */
-public final class RunSummary {
+public final class LedgerReport {
 
     /** One row per run: ledger sums over its batches, and the run's reconciliation verdict. */
     public static final String SQL = """
@@ -23,7 +23,7 @@ public final class RunSummary {
 
     private static final String FORMAT = "%-5s %-22s %-9s %8s %8s %8s %8s %9s %6s %8s %9s %8s  %s%n";
 
-    private RunSummary() {
+    private LedgerReport() {
     }
 
     public static String header() {
