@@ -1,9 +1,9 @@
 package dev.ferry.demo;
 
-import dev.ferry.FerryConfiguration;
 import dev.ferry.FerryTestSupport;
 import dev.ferry.cli.LedgerReport;
 import dev.ferry.devservices.EmbeddedMariaDb;
+import dev.ferry.devservices.FerryOnSampleApis;
 import dev.ferry.devservices.JstRefunds;
 import dev.ferry.devservices.KingdeeSalesOrders;
 import dev.ferry.devservices.MutableClock;
@@ -13,6 +13,7 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
 
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -74,23 +75,8 @@ public final class FerryDemo {
             // The order system already holds the heads of most orders; Ferry only updates their status (S2.5).
             insertOrderHeads(customer, kingdee.records().stream().filter(o -> (o.fid() % 50) != 0).toList());
 
-            Main main = new Main();
-            main.configure().addConfiguration(FerryConfiguration.class);
-            main.configure().withRoutesIncludePattern("file:routes/*.yaml");
-            main.addOverrideProperty("ferry.db.url", url);
-            main.addOverrideProperty("ferry.db.username", EmbeddedMariaDb.USER);
-            main.addOverrideProperty("ferry.db.password", EmbeddedMariaDb.PASSWORD);
-            main.addOverrideProperty("ferry.mappings-dir", "mappings");
-            main.addOverrideProperty("kingdee.base-url", api.baseUrl());
-            main.addOverrideProperty("kingdee.token", api.kingdeeToken());
-            main.addOverrideProperty("jst.base-url", api.baseUrl());
-            main.addOverrideProperty("jst.api-key", api.jstApiKey());
-            main.addOverrideProperty("ferry.initial-position", "2026-11-20 00:00:00");
-            // The demo triggers the pulls itself; the cron schedules stay in the route files for production.
-            main.addOverrideProperty("camel.component.quartz.auto-start-scheduler", "false");
-            main.bind("ferryClock", clock);
             step("Starting Ferry (camel-main) with routes/ and mappings/");
-            main.start();
+            Main main = FerryOnSampleApis.start(url, Path.of("mappings"), api, clock, "2026-11-20 00:00:00");
             try {
                 ProducerTemplate template = main.getCamelContext().createProducerTemplate();
 

@@ -165,16 +165,7 @@ public final class KingdeeSalesOrders implements SampleData {
     public synchronized Mutation mutate(int changed, int added) {
         LocalDateTime now = ShanghaiTime.now(clock);
         List<SalesOrder> list = new ArrayList<>(sorted);
-        List<Integer> eligible = new ArrayList<>();
-        for (int i = 0; i < list.size(); i++) {
-            if (list.get(i).defect() == null) {
-                eligible.add(i);
-            }
-        }
-        if (changed > eligible.size()) {
-            throw new IllegalArgumentException("only " + eligible.size() + " well-formed records");
-        }
-        Collections.shuffle(eligible, mutationRandom);
+        List<Integer> eligible = SampleData.pickWellFormed(list, r -> r.defect() == null, changed, mutationRandom);
         List<String> changedIds = new ArrayList<>();
         for (int i = 0; i < changed; i++) {
             SalesOrder o = list.get(eligible.get(i));

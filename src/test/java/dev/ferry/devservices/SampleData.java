@@ -1,7 +1,11 @@
 package dev.ferry.devservices;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
+import java.util.function.Predicate;
 
 /**
  * An in-memory, deterministic data set behind one sample API. Generated from a seed, with modified times
@@ -43,4 +47,19 @@ public interface SampleData {
     Mutation mutate(int changed, int added);
 
     Clock clock();
+
+    /** Indexes of {@code count} well-formed records of {@code list}, picked at random: what {@link #mutate} changes. */
+    static <T> List<Integer> pickWellFormed(List<T> list, Predicate<T> wellFormed, int count, Random random) {
+        List<Integer> eligible = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            if (wellFormed.test(list.get(i))) {
+                eligible.add(i);
+            }
+        }
+        if (count > eligible.size()) {
+            throw new IllegalArgumentException("only " + eligible.size() + " well-formed records");
+        }
+        Collections.shuffle(eligible, random);
+        return eligible.subList(0, count);
+    }
 }

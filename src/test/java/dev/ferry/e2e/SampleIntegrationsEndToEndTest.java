@@ -1,8 +1,8 @@
 package dev.ferry.e2e;
 
-import dev.ferry.FerryConfiguration;
 import dev.ferry.FerryTestSupport;
 import dev.ferry.devservices.EmbeddedMariaDb;
+import dev.ferry.devservices.FerryOnSampleApis;
 import dev.ferry.devservices.JstRefunds;
 import dev.ferry.devservices.KingdeeSalesOrders;
 import dev.ferry.devservices.MutableClock;
@@ -90,21 +90,7 @@ class SampleIntegrationsEndToEndTest {
             ps.executeBatch();
         }
 
-        main = new Main();
-        main.configure().addConfiguration(FerryConfiguration.class);
-        main.configure().withRoutesIncludePattern("file:routes/*.yaml");
-        main.addOverrideProperty("ferry.db.url", url);
-        main.addOverrideProperty("ferry.db.username", EmbeddedMariaDb.USER);
-        main.addOverrideProperty("ferry.db.password", EmbeddedMariaDb.PASSWORD);
-        main.addOverrideProperty("ferry.mappings-dir", mappings.toString());
-        main.addOverrideProperty("kingdee.base-url", api.baseUrl());
-        main.addOverrideProperty("kingdee.token", api.kingdeeToken());
-        main.addOverrideProperty("jst.base-url", api.baseUrl());
-        main.addOverrideProperty("jst.api-key", api.jstApiKey());
-        main.addOverrideProperty("ferry.initial-position", "2026-11-20 00:00:00");
-        main.addOverrideProperty("camel.component.quartz.auto-start-scheduler", "false");
-        main.bind("ferryClock", clock);
-        main.start();
+        main = FerryOnSampleApis.start(url, mappings, api, clock, "2026-11-20 00:00:00");
         template = main.getCamelContext().createProducerTemplate();
     }
 
