@@ -1,5 +1,6 @@
 package dev.ferry.e2e;
 
+import dev.ferry.Ferry;
 import dev.ferry.FerryTestSupport;
 import dev.ferry.devservices.EmbeddedMariaDb;
 import dev.ferry.devservices.FerryOnSampleApis;
@@ -8,6 +9,7 @@ import dev.ferry.devservices.KingdeeSalesOrders;
 import dev.ferry.devservices.MutableClock;
 import dev.ferry.devservices.SampleApiServer;
 import dev.ferry.devservices.SampleData;
+import dev.ferry.pipeline.JdbcIntegrationPipeline;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
@@ -179,6 +181,37 @@ class SampleIntegrationsEndToEndTest {
         assertThat(e.getException().getMessage()).contains("test-items").contains("twice");
         assertThat(string("SELECT status FROM ferry_run WHERE integration = 'test-items' ORDER BY id DESC LIMIT 1")).isEqualTo("FAILED");
         assertThat(string("SELECT COUNT(*) FROM ferry_source_position WHERE integration = 'test-items'")).isEqualTo("0");
+    }
+
+    @Test
+    @Order(5)
+    void aCrashBetweenStagingAndPromotionIsMadeGoodByTheNextRunWithExactCounts() throws Exception {
+        clock.advance(Duration.ofMinutes(10));
+        jst.mutate(30, 40);
+        clock.advance(Duration.ofMinutes(5));
+        String before = position("jst-refunds");
+        JdbcIntegrationPipeline pipeline = main.getCamelContext().getRegistry().lookupByNameAndType("ferry", Ferry.class)
+                .pipeline("jst-refunds");
+        long firstBatchOfThisRun = count("SELECT MAX(id) FROM ferry_batch") + 1;
+        pipeline.beforePromote(batchId -> {
+            if (batchId == firstBatchOfThisRun + 1) {
+                throw new IllegalStateException("simulated crash between staging and promotion");
+            }
+        });
+        try {
+            Exchange failed = pull("jst-refunds");
+            assertThat(failed.getException()).hasMessageContaining("failed during promotion");
+        } finally {
+            pipeline.beforePromote(null);
+        }
+        assertThat(position("jst-refunds")).as("the watermark does not move past unpromoted data").isEqualTo(before);
+        assertThat(count("SELECT COUNT(*) FROM refund_list_query")).isLessThan(jstRowsExpected());
+
+        assertThat(pull("jst-refunds").getException()).isNull();
+        assertThat(count("SELECT COUNT(*) FROM refund_list_query")).isEqualTo(jstRowsExpected());
+        assertThat(count("SELECT COUNT(*) - COUNT(DISTINCT id) FROM refund_list_query")).isZero();
+        assertThat(position("jst-refunds")).isEqualTo("2026-11-23 10:35:00");
+        assertThat(count("SELECT COUNT(*) FROM ferry_reconciliation WHERE status <> 'BALANCED'")).isZero();
     }
 
     private static Exchange pull(String integration) {
