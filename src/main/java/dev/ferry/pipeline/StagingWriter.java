@@ -8,7 +8,6 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
@@ -65,7 +64,7 @@ final class StagingWriter {
         try (Statement s = c.createStatement()) {
             s.unwrap(com.mysql.cj.jdbc.JdbcStatement.class)
                     .setLocalInfileInputStream(new ByteArrayInputStream(tsv.toByteArray()));
-            s.execute("LOAD DATA LOCAL INFILE 'ferry-batch-" + batchId + ".tsv' INTO TABLE `" + target.stagingTable()
+            long loaded = s.executeUpdate("LOAD DATA LOCAL INFILE 'ferry-batch-" + batchId + ".tsv' INTO TABLE `" + target.stagingTable()
                     + "` CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' ("
                     + columns() + ")");
             // LOCAL turns data errors into warnings (the server cannot abort a client-side stream), so a
@@ -75,21 +74,9 @@ final class StagingWriter {
                 throw new SQLException("Staging " + target.stagingTable() + " batch " + batchId
                         + " changed a value while loading: " + w.getMessage());
             }
-            long loaded = countRows(c, batchId);
             if (loaded != rows.size()) {
                 throw new SQLException("Staging " + target.stagingTable() + " batch " + batchId + " loaded " + loaded
                         + " rows of " + rows.size());
-            }
-        }
-    }
-
-    private long countRows(Connection c, long batchId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT COUNT(*) FROM `" + target.stagingTable() + "` WHERE `" + TargetTable.BATCH_ID + "` = ?")) {
-            ps.setLong(1, batchId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
             }
         }
     }
