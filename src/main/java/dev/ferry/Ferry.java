@@ -92,9 +92,11 @@ public final class Ferry implements AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             for (IntegrationPipeline p : registry.all()) {
                 String stg = ((JdbcIntegrationPipeline) p).target().stagingTable();
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM `" + stg + "` WHERE `" + TargetTable.STAGED_AT
-                        + "` < NOW(3) - INTERVAL ? DAY LIMIT 10000")) {
-                    ps.setInt(1, settings.stagingRetentionDays());
+                // Staging is keyed by batch: purge whole batches that started before the retention cut-off.
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM `" + stg + "` WHERE `" + TargetTable.BATCH_ID
+                        + "` <= (SELECT COALESCE(MAX(id), 0) FROM ferry_batch WHERE integration = ? AND started_at < NOW(3) - INTERVAL ? DAY) LIMIT 10000")) {
+                    ps.setString(1, p.integration());
+                    ps.setInt(2, settings.stagingRetentionDays());
                     int n;
                     do {
                         n = ps.executeUpdate();

@@ -48,12 +48,13 @@ public final class FerryIdempotentRepository extends ServiceSupport implements I
         // Affected rows (the pool sets useAffectedRows): 1 = inserted, 2 = hash changed, 0 = unchanged.
         // A key-only id keeps a stored hash as it is, so it reads as unchanged once the key is known.
         String sql = "INSERT INTO " + IdempotencyStore.TABLE
-                + " (integration, business_key, content_hash, last_seen) VALUES (?, ?, ?, NOW(3))"
+                + " (integration, key_hash, business_key, content_hash, last_seen) VALUES (?, UNHEX(MD5(?)), ?, ?, NOW(3))"
                 + " ON DUPLICATE KEY UPDATE content_hash = IF(VALUES(content_hash) = '" + NO_HASH + "', content_hash, VALUES(content_hash))";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, integration);
             ps.setString(2, key);
-            ps.setString(3, hash);
+            ps.setString(3, key);
+            ps.setString(4, hash);
             return ps.executeUpdate() > 0;
         } catch (SQLException e) {
             throw new IllegalStateException(integration + ": idempotent repository could not record key '" + key + "': " + e.getMessage(), e);
@@ -64,7 +65,7 @@ public final class FerryIdempotentRepository extends ServiceSupport implements I
     public boolean contains(String messageId) {
         Matcher m = KEY_WITH_HASH.matcher(messageId);
         String key = m.matches() ? m.group(1) : messageId;
-        String sql = "SELECT content_hash FROM " + IdempotencyStore.TABLE + " WHERE integration = ? AND business_key = ?";
+        String sql = "SELECT content_hash FROM " + IdempotencyStore.TABLE + " WHERE integration = ? AND key_hash = UNHEX(MD5(?))";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, integration);
             ps.setString(2, key);
@@ -83,7 +84,7 @@ public final class FerryIdempotentRepository extends ServiceSupport implements I
     public boolean remove(String messageId) {
         Matcher m = KEY_WITH_HASH.matcher(messageId);
         String key = m.matches() ? m.group(1) : messageId;
-        return update("DELETE FROM " + IdempotencyStore.TABLE + " WHERE integration = ? AND business_key = ?", key) > 0;
+        return update("DELETE FROM " + IdempotencyStore.TABLE + " WHERE integration = ? AND key_hash = UNHEX(MD5(?))", key) > 0;
     }
 
     @Override

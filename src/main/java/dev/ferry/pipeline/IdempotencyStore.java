@@ -45,8 +45,8 @@ public final class IdempotencyStore {
     }
 
     private static void select(Connection c, String integration, List<String> keys, Map<String, String> into) throws SQLException {
-        String sql = "SELECT business_key, content_hash FROM " + TABLE + " WHERE integration = ? AND business_key IN ("
-                + "?,".repeat(keys.size() - 1) + "?)";
+        String sql = "SELECT business_key, content_hash FROM " + TABLE + " WHERE integration = ? AND key_hash IN ("
+                + "UNHEX(MD5(?)),".repeat(keys.size() - 1) + "UNHEX(MD5(?)))";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, integration);
             for (int i = 0; i < keys.size(); i++) {

@@ -37,15 +37,16 @@ final class Promoter {
 
         // 1. Claim. Assignment order matters: last_batch_id is decided while content_hash still holds the old value.
         execute(c, "INSERT INTO " + IdempotencyStore.TABLE
-                + " (integration, business_key, content_hash, first_batch_id, last_batch_id, last_seen) "
-                + "SELECT ?, s." + TargetTable.KEY + ", s." + TargetTable.HASH + ", ?, ?, NOW(3) FROM " + stg + " s WHERE s."
+                + " (integration, key_hash, business_key, content_hash, first_batch_id, last_batch_id, last_seen) "
+                + "SELECT ?, s." + TargetTable.KEY_HASH + ", s." + TargetTable.KEY + ", s." + TargetTable.HASH + ", ?, ?, NOW(3) FROM "
+                + stg + " s WHERE s."
                 + TargetTable.BATCH_ID + " = ? "
                 + "ON DUPLICATE KEY UPDATE last_batch_id = IF(content_hash = VALUES(content_hash), last_batch_id, VALUES(last_batch_id)), "
                 + "last_seen = VALUES(last_seen), content_hash = VALUES(content_hash)",
                 integration, batchId, batchId, batchId);
 
-        String owned = " FROM " + stg + " s JOIN " + IdempotencyStore.TABLE + " i ON i.integration = ? AND i.business_key = s."
-                + TargetTable.KEY + " AND i.last_batch_id = ? WHERE s." + TargetTable.BATCH_ID + " = ?";
+        String owned = " FROM " + stg + " s JOIN " + IdempotencyStore.TABLE + " i ON i.integration = ? AND i.key_hash = s."
+                + TargetTable.KEY_HASH + " AND i.last_batch_id = ? WHERE s." + TargetTable.BATCH_ID + " = ?";
         long[] ownership = queryLongs(c, "SELECT COUNT(*), COALESCE(SUM(i.first_batch_id = i.last_batch_id), 0)" + owned,
                 integration, batchId, batchId);
         long ownedRows = ownership[0];
@@ -76,12 +77,12 @@ final class Promoter {
                         integration, batchId, batchId)[0];
                 String set = spec.updateColumns().stream().map(col -> "t.`" + col + "` = s.`" + col + "`").collect(Collectors.joining(", "));
                 execute(c, "UPDATE " + t + " t JOIN " + stg + " s ON " + match + " JOIN " + IdempotencyStore.TABLE
-                        + " i ON i.integration = ? AND i.business_key = s." + TargetTable.KEY + " AND i.last_batch_id = ? SET " + set
+                        + " i ON i.integration = ? AND i.key_hash = s." + TargetTable.KEY_HASH + " AND i.last_batch_id = ? SET " + set
                         + " WHERE s." + TargetTable.BATCH_ID + " = ?", integration, batchId, batchId);
                 // A row with no target row to update is not remembered: when the target row appears later,
                 // the same record must be applied then, not skipped as unchanged.
-                execute(c, "DELETE i FROM " + IdempotencyStore.TABLE + " i JOIN " + stg + " s ON i.integration = ? AND i.business_key = s."
-                        + TargetTable.KEY + " AND i.last_batch_id = ? LEFT JOIN " + t + " t ON " + match + " WHERE s."
+                execute(c, "DELETE i FROM " + IdempotencyStore.TABLE + " i JOIN " + stg + " s ON i.integration = ? AND i.key_hash = s."
+                        + TargetTable.KEY_HASH + " AND i.last_batch_id = ? LEFT JOIN " + t + " t ON " + match + " WHERE s."
                         + TargetTable.BATCH_ID + " = ? AND t.`" + spec.matchOn().get(0) + "` IS NULL", integration, batchId, batchId);
                 counts.updated = matched;
                 counts.unmatched = ownedRows - matched;

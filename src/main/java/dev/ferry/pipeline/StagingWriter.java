@@ -43,15 +43,17 @@ final class StagingWriter {
     }
 
     private String columns() {
-        return "`" + TargetTable.BATCH_ID + "`, `" + TargetTable.KEY + "`, `" + TargetTable.HASH + "`, " + target.columnList(null);
+        return "`" + TargetTable.BATCH_ID + "`, `" + TargetTable.ROW + "`, `" + TargetTable.KEY + "`, `" + TargetTable.HASH + "`, "
+                + target.columnList(null);
     }
 
     private void loadData(Connection c, long batchId, List<MappedRow> rows) throws SQLException {
         ByteArrayOutputStream tsv = new ByteArrayOutputStream(rows.size() * 160);
         StringBuilder line = new StringBuilder(256);
+        int rowNumber = 0;
         for (MappedRow row : rows) {
             line.setLength(0);
-            line.append(batchId).append('\t');
+            line.append(batchId).append('\t').append(++rowNumber).append('\t');
             appendEscaped(line, row.businessKey());
             line.append('\t').append(row.contentHash());
             for (Object v : row.values()) {
@@ -66,7 +68,7 @@ final class StagingWriter {
                     .setLocalInfileInputStream(new ByteArrayInputStream(tsv.toByteArray()));
             long loaded = s.executeUpdate("LOAD DATA LOCAL INFILE 'ferry-batch-" + batchId + ".tsv' INTO TABLE `" + target.stagingTable()
                     + "` CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' ("
-                    + columns() + ")");
+                    + columns() + ") SET `" + TargetTable.KEY_HASH + "` = UNHEX(MD5(`" + TargetTable.KEY + "`))");
             // LOCAL turns data errors into warnings (the server cannot abort a client-side stream), so a
             // warning here means a value was altered: refuse the batch rather than stage a truncated value.
             SQLWarning w = s.getWarnings();
@@ -83,18 +85,21 @@ final class StagingWriter {
 
     private void batchInsert(Connection c, long batchId, List<MappedRow> rows) throws SQLException {
         int n = target.mappedColumns().size();
-        String sql = "INSERT INTO `" + target.stagingTable() + "` (" + columns() + ") VALUES (?, ?, ?"
-                + ", ?".repeat(n) + ")";
+        String sql = "INSERT INTO `" + target.stagingTable() + "` (" + columns() + ", `" + TargetTable.KEY_HASH
+                + "`) VALUES (?, ?, ?, ?" + ", ?".repeat(n) + ", UNHEX(MD5(?)))";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int pending = 0;
+            int rowNumber = 0;
             for (MappedRow row : rows) {
                 ps.setLong(1, batchId);
-                ps.setString(2, row.businessKey());
-                ps.setString(3, row.contentHash());
+                ps.setInt(2, ++rowNumber);
+                ps.setString(3, row.businessKey());
+                ps.setString(4, row.contentHash());
                 Object[] values = row.values();
                 for (int i = 0; i < n; i++) {
-                    ps.setObject(4 + i, values[i]);
+                    ps.setObject(5 + i, values[i]);
                 }
+                ps.setString(5 + n, row.businessKey());
                 ps.addBatch();
                 if (++pending == 2000) {
                     ps.executeBatch();

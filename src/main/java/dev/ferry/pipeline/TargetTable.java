@@ -26,7 +26,9 @@ import java.util.regex.Pattern;
 public final class TargetTable {
 
     public static final String BATCH_ID = "_ferry_batch_id";
+    public static final String ROW = "_ferry_row";
     public static final String KEY = "_ferry_key";
+    public static final String KEY_HASH = "_ferry_key_hash";
     public static final String HASH = "_ferry_hash";
     public static final String STAGED_AT = "_ferry_staged_at";
 
@@ -101,14 +103,17 @@ public final class TargetTable {
             if (existing.isEmpty()) {
                 StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS `" + stagingTable + "` (\n");
                 ddl.append("  `").append(BATCH_ID).append("` BIGINT NOT NULL,\n");
+                ddl.append("  `").append(ROW).append("` INT NOT NULL,\n");
                 ddl.append("  `").append(KEY).append("` VARCHAR(500) NOT NULL,\n");
-                ddl.append("  `").append(HASH).append("` CHAR(32) NOT NULL,\n");
+                ddl.append("  `").append(KEY_HASH).append("` BINARY(16) NOT NULL,\n");
+                ddl.append("  `").append(HASH).append("` CHAR(32) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,\n");
                 for (Column col : mappedColumns) {
                     ddl.append("  `").append(col.name()).append("` ").append(col.columnType()).append(" NULL,\n");
                 }
                 ddl.append("  `").append(STAGED_AT).append("` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),\n");
-                ddl.append("  PRIMARY KEY (`").append(BATCH_ID).append("`, `").append(KEY).append("`),\n");
-                ddl.append("  KEY `ix_").append(stagingTable).append("_staged_at` (`").append(STAGED_AT).append("`)\n");
+                // A narrow key: every staging read is "the rows of batch N"; keys are matched through the
+                // idempotency store's key hash, and retention purges by batch id.
+                ddl.append("  PRIMARY KEY (`").append(BATCH_ID).append("`, `").append(ROW).append("`)\n");
                 ddl.append(") ENGINE=InnoDB");
                 s.execute(ddl.toString());
             } else {

@@ -98,8 +98,8 @@ public final class BatchReconciler {
         String firstMatch = "t.`" + spec.matchOn().get(0) + "`";
 
         // Rows still current: the store holds the hash this batch staged (no later batch superseded them).
-        String from = " FROM `" + target.stagingTable() + "` s JOIN ferry_idempotency i ON i.integration = ? AND i.business_key = s."
-                + TargetTable.KEY + " AND i.content_hash = s." + TargetTable.HASH
+        String from = " FROM `" + target.stagingTable() + "` s JOIN ferry_idempotency i ON i.integration = ? AND i.key_hash = s."
+                + TargetTable.KEY_HASH + " AND i.content_hash = s." + TargetTable.HASH
                 + " LEFT JOIN `" + target.table() + "` t ON " + match + " WHERE s." + TargetTable.BATCH_ID + " = ?";
         String missingCond = switch (spec.mode()) {
             case UPDATE_ONLY -> "FALSE"; // no target row is the "unmatched" count, not a loss

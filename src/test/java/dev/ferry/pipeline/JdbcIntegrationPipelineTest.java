@@ -228,7 +228,7 @@ class JdbcIntegrationPipelineTest {
         }
         String stg = pipeline.target().stagingTable();
         assertThat(queryLong(ferry, "SELECT COUNT(*) FROM " + stg)).isEqualTo(1);
-        execute(ferry, "UPDATE " + stg + " SET _ferry_staged_at = NOW() - INTERVAL 30 DAY");
+        execute(ferry, "UPDATE ferry_batch SET started_at = NOW() - INTERVAL 30 DAY");
         ferry.housekeeping();
         assertThat(queryLong(ferry, "SELECT COUNT(*) FROM " + stg)).isZero();
         assertThat(queryLong(ferry, "SELECT COUNT(*) FROM order_line")).isEqualTo(1);
