@@ -27,6 +27,15 @@ public final class IdempotencyStore {
     private IdempotencyStore() {
     }
 
+    static boolean isEmpty(Connection c, String integration) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + TABLE + " WHERE integration = ? LIMIT 1")) {
+            ps.setString(1, integration);
+            try (ResultSet rs = ps.executeQuery()) {
+                return !rs.next();
+            }
+        }
+    }
+
     /** The stored content hash per key, for the keys Ferry has promoted before. */
     static Map<String, String> knownHashes(Connection c, String integration, Collection<String> keys) throws SQLException {
         Map<String, String> known = new HashMap<>(keys.size() * 2);

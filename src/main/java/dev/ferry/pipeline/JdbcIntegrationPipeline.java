@@ -81,7 +81,9 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
         try (Connection c = dataSource.getConnection()) {
             long runId = Ledger.openRun(c, integration(), windowFrom, windowTo, position().orElse(null));
             LOG.info("{}: run {} started, window [{}, {})", integration(), runId, windowFrom, windowTo);
-            return new Run(runId, windowFrom, windowTo);
+            Run run = new Run(runId, windowFrom, windowTo);
+            run.storeWasEmpty = IdempotencyStore.isEmpty(c, integration());
+            return run;
         } catch (SQLException e) {
             throw new PipelineException(integration() + ": could not start a run: " + e.getMessage(), e);
         }
@@ -130,6 +132,8 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
         private final RecordMapper mapper = mapping().newMapper(lookups);
         /** key → 64 bits of the content hash promoted or found unchanged earlier in this run. */
         private final Map<String, Long> seen = new HashMap<>();
+        /** An initial load: the store held no key of this integration when the run started (see processBatch). */
+        private boolean storeWasEmpty;
         private boolean ended;
         private boolean failed;
         private boolean allBalanced = true;
@@ -280,7 +284,10 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
                     candidates.add(row);
                 }
             }
-            Map<String, String> known = IdempotencyStore.knownHashes(c, integration(), candidates.stream().map(MappedRow::businessKey).toList());
+            // On an initial load the store holds nothing a lookup could find (keys promoted earlier in this run
+            // are in run.seen); a replica racing on the same keys is still caught by the claim in promotion.
+            Map<String, String> known = run.storeWasEmpty ? Map.of()
+                    : IdempotencyStore.knownHashes(c, integration(), candidates.stream().map(MappedRow::businessKey).toList());
             List<MappedRow> toStage = new ArrayList<>(candidates.size());
             List<MappedRow> unchanged = new ArrayList<>();
             for (MappedRow row : candidates) {

@@ -36,7 +36,7 @@ final class Promoter {
         TargetSpec spec = target.mapping().target();
 
         // 1. Claim. Assignment order matters: last_batch_id is decided while content_hash still holds the old value.
-        execute(c, "INSERT INTO " + IdempotencyStore.TABLE
+        int claimed = execute(c, "INSERT INTO " + IdempotencyStore.TABLE
                 + " (integration, key_hash, business_key, content_hash, first_batch_id, last_batch_id, last_seen) "
                 + "SELECT ?, s." + TargetTable.KEY_HASH + ", s." + TargetTable.KEY + ", s." + TargetTable.HASH + ", ?, ?, NOW(3) FROM "
                 + stg + " s WHERE s."
@@ -47,7 +47,10 @@ final class Promoter {
 
         String owned = " FROM " + stg + " s JOIN " + IdempotencyStore.TABLE + " i ON i.integration = ? AND i.key_hash = s."
                 + TargetTable.KEY_HASH + " AND i.last_batch_id = ? WHERE s." + TargetTable.BATCH_ID + " = ?";
-        long[] ownership = queryLongs(c, "SELECT COUNT(*), COALESCE(SUM(i.first_batch_id = i.last_batch_id), 0)" + owned,
+        // Affected rows (useAffectedRows): 1 per inserted key, 2 per updated one. When every staged key was
+        // inserted — an initial load — the batch owns them all and the ownership query can be skipped.
+        long[] ownership = claimed == counts.staged ? new long[]{counts.staged, counts.staged}
+                : queryLongs(c, "SELECT COUNT(*), COALESCE(SUM(i.first_batch_id = i.last_batch_id), 0)" + owned,
                 integration, batchId, batchId);
         long ownedRows = ownership[0];
         long newKeys = ownership[1];

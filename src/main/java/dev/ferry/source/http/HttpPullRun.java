@@ -19,6 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One execution of a ferry-http endpoint: fix the window, walk the pages, hand records to the
@@ -96,11 +100,86 @@ final class HttpPullRun {
         String bufferTo;
     }
 
+    /** One fetched page, handed from the fetching thread to the submitting one. */
+    private record Page(String label, List<JsonNode> records, Long reportedTotal) {
+    }
+
+    private static final Page END = new Page(null, List.of(), null);
+    /** Pages fetched ahead of the one being submitted. */
+    private static final int PAGES_AHEAD = 2;
+
+    /**
+     * Walks the pages on a fetching thread that runs up to {@link #PAGES_AHEAD} pages ahead, while this thread
+     * submits them: HTTP and JSON parsing of the next page overlap the mapping and database work of the
+     * current one (the benchmark showed the two cores ~40% idle when the walk was strictly sequential).
+     * Order is kept, and nothing is submitted after a failure on either side.
+     */
     private Walk walk(SyncRun run, PullWindow window) throws InterruptedException {
         Walk walk = new Walk();
+        BlockingQueue<Object> ahead = new ArrayBlockingQueue<>(PAGES_AHEAD);
+        AtomicBoolean stopped = new AtomicBoolean();
+        Thread fetcher = new Thread(() -> {
+            Object last;
+            try {
+                fetchPages(window, ahead, stopped);
+                last = END;
+            } catch (InterruptedException e) {
+                return; // the submitting side stopped the walk
+            } catch (RuntimeException | Error e) {
+                last = e;
+            }
+            offer(ahead, last, stopped);
+        }, integration + "-fetch");
+        fetcher.setDaemon(true);
+        fetcher.start();
+        try {
+            while (true) {
+                Object next = ahead.take();
+                if (next instanceof RuntimeException e) {
+                    throw e;
+                }
+                if (next instanceof Error e) {
+                    throw e;
+                }
+                Page page = (Page) next;
+                if (page == END) {
+                    break;
+                }
+                walk.pages++;
+                walk.records += page.records().size();
+                if (page.reportedTotal() != null) {
+                    walk.reportedTotal = page.reportedTotal();
+                }
+                if (page.records().isEmpty()) {
+                    continue;
+                }
+                if (walk.buffer.isEmpty()) {
+                    walk.bufferFrom = page.label();
+                }
+                walk.buffer.addAll(page.records());
+                walk.bufferTo = page.label();
+                int batchSize = config.getBatchSize() > 0 ? config.getBatchSize() : 1;
+                while (walk.buffer.size() >= batchSize) {
+                    submit(run, walk, config.getBatchSize() > 0 ? batchSize : walk.buffer.size());
+                }
+            }
+            if (!walk.buffer.isEmpty()) {
+                submit(run, walk, walk.buffer.size());
+            }
+            return walk;
+        } finally {
+            stopped.set(true);
+            fetcher.interrupt();
+        }
+    }
+
+    /** The fetching side of {@link #walk}: requests, retries, parsing, record selection and stop conditions. */
+    private void fetchPages(PullWindow window, BlockingQueue<Object> ahead, AtomicBoolean stopped) throws InterruptedException {
         Paginator paginator = config.newPaginator();
         PageRequest request = paginator.first();
-        while (request != null) {
+        int pages = 0;
+        Long reportedTotal = null;
+        while (request != null && !stopped.get()) {
             if (request.number() > config.getMaxPages()) {
                 throw failure("more than maxPages=" + config.getMaxPages() + " pages in one run (at " + request.label()
                         + "); raise maxPages or narrow the window", null);
@@ -110,27 +189,18 @@ final class HttpPullRun {
             HttpAnswer answer = fetch(uri, body, request);
             JsonNode page = parse(answer, uri, request);
             List<JsonNode> records = selector.select(page);
-            walk.pages++;
-            walk.records += records.size();
+            pages++;
             if (config.getTotalPath() != null) {
                 Long total = JsonPaths.readLong(page, config.getTotalPath());
                 if (total != null) {
-                    walk.reportedTotal = total;
+                    reportedTotal = total;
                 }
             }
-            if (!records.isEmpty()) {
-                if (walk.buffer.isEmpty()) {
-                    walk.bufferFrom = request.label();
-                }
-                walk.buffer.addAll(records);
-                walk.bufferTo = request.label();
-                int batchSize = config.getBatchSize() > 0 ? config.getBatchSize() : 1;
-                while (walk.buffer.size() >= batchSize) {
-                    submit(run, walk, config.getBatchSize() > 0 ? batchSize : walk.buffer.size());
-                }
+            if (!offer(ahead, new Page(request.label(), records, reportedTotal), stopped)) {
+                return;
             }
-            if (isLastPage(page, records, walk)) {
-                break;
+            if (isLastPage(page, records, pages, reportedTotal)) {
+                return;
             }
             try {
                 request = paginator.next(new FetchedPage(request, uri, page, records.size(), answer.link()));
@@ -138,14 +208,24 @@ final class HttpPullRun {
                 throw failure(scrub(e.getMessage()), e);
             }
         }
-        if (!walk.buffer.isEmpty()) {
-            submit(run, walk, walk.buffer.size());
+    }
+
+    /** Hands an item to the submitting side; false when that side has stopped. */
+    private static boolean offer(BlockingQueue<Object> ahead, Object item, AtomicBoolean stopped) {
+        try {
+            while (!stopped.get()) {
+                if (ahead.offer(item, 100, TimeUnit.MILLISECONDS)) {
+                    return true;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        return walk;
+        return false;
     }
 
     /** Stop conditions every strategy shares; the paginator adds its own (short page, no token, no link). */
-    private boolean isLastPage(JsonNode page, List<JsonNode> records, Walk walk) {
+    private boolean isLastPage(JsonNode page, List<JsonNode> records, int pages, Long reportedTotal) {
         if (records.isEmpty()) {
             return true;
         }
@@ -156,7 +236,7 @@ final class HttpPullRun {
         // moving sort) reaches the total in records received before its last page. Stop on it only when
         // the API gives no has-next flag, and compare it with the position walked, not the records counted.
         boolean positional = config.getPagination() == PaginationMode.page || config.getPagination() == PaginationMode.offset;
-        return positional && walk.reportedTotal != null && (long) walk.pages * config.getPageSize() >= walk.reportedTotal;
+        return positional && reportedTotal != null && (long) pages * config.getPageSize() >= reportedTotal;
     }
 
     private void submit(SyncRun run, Walk walk, int count) {
