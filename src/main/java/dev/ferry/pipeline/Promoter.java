@@ -45,13 +45,17 @@ final class Promoter {
                 + "last_seen = VALUES(last_seen), content_hash = VALUES(content_hash)",
                 integration, batchId, batchId, batchId);
 
-        String owned = " FROM " + stg + " s JOIN " + IdempotencyStore.TABLE + " i ON i.integration = ? AND i.key_hash = s."
-                + TargetTable.KEY_HASH + " AND i.last_batch_id = ? WHERE s." + TargetTable.BATCH_ID + " = ?";
         // Affected rows (useAffectedRows): 1 per inserted key, 2 per updated one. When every staged key was
-        // inserted — an initial load — the batch owns them all and the ownership query can be skipped.
-        long[] ownership = claimed == counts.staged ? new long[]{counts.staged, counts.staged}
-                : queryLongs(c, "SELECT COUNT(*), COALESCE(SUM(i.first_batch_id = i.last_batch_id), 0)" + owned,
-                integration, batchId, batchId);
+        // inserted — an initial load — the batch owns all its rows: no ownership query, and no join with the
+        // store in the target write (random look-ups by key hash, the dearest part of a first load).
+        boolean allOwned = claimed == counts.staged;
+        String owned = allOwned
+                ? " FROM " + stg + " s WHERE s." + TargetTable.BATCH_ID + " = ?"
+                : " FROM " + stg + " s JOIN " + IdempotencyStore.TABLE + " i ON i.integration = ? AND i.key_hash = s."
+                + TargetTable.KEY_HASH + " AND i.last_batch_id = ? WHERE s." + TargetTable.BATCH_ID + " = ?";
+        Object[] ownedArgs = allOwned ? new Object[]{batchId} : new Object[]{integration, batchId, batchId};
+        long[] ownership = allOwned ? new long[]{counts.staged, counts.staged}
+                : queryLongs(c, "SELECT COUNT(*), COALESCE(SUM(i.first_batch_id = i.last_batch_id), 0)" + owned, ownedArgs);
         long ownedRows = ownership[0];
         long newKeys = ownership[1];
         counts.alreadyCurrent = counts.staged - ownedRows;
@@ -62,22 +66,22 @@ final class Promoter {
                 List<String> updates = target.mappedColumns().stream().map(TargetTable.Column::name)
                         .filter(col -> !spec.matchOn().contains(col)).toList();
                 execute(c, "INSERT INTO " + t + " (" + target.columnList(null) + ") SELECT " + target.columnList("s") + owned
-                        + onDuplicateKey(t, updates, spec), integration, batchId, batchId);
+                        + onDuplicateKey(t, updates, spec), ownedArgs);
                 counts.inserted = newKeys;
                 counts.updated = ownedRows - newKeys;
             }
             case INSERT -> {
                 // Insert-only: a key already in the target is left as it is and counted as unmatched.
                 long existing = queryLongs(c, "SELECT COUNT(*)" + owned.replace(" WHERE s.", " JOIN " + t + " t ON " + match + " WHERE s."),
-                        integration, batchId, batchId)[0];
+                        ownedArgs)[0];
                 execute(c, "INSERT INTO " + t + " (" + target.columnList(null) + ") SELECT " + target.columnList("s") + owned
-                        + onDuplicateKey(t, List.of(), spec), integration, batchId, batchId);
+                        + onDuplicateKey(t, List.of(), spec), ownedArgs);
                 counts.inserted = ownedRows - existing;
                 counts.unmatched = existing;
             }
             case UPDATE_ONLY -> {
                 long matched = queryLongs(c, "SELECT COUNT(*)" + owned.replace(" WHERE s.", " JOIN " + t + " t ON " + match + " WHERE s."),
-                        integration, batchId, batchId)[0];
+                        ownedArgs)[0];
                 String set = spec.updateColumns().stream().map(col -> "t.`" + col + "` = s.`" + col + "`").collect(Collectors.joining(", "));
                 execute(c, "UPDATE " + t + " t JOIN " + stg + " s ON " + match + " JOIN " + IdempotencyStore.TABLE
                         + " i ON i.integration = ? AND i.key_hash = s." + TargetTable.KEY_HASH + " AND i.last_batch_id = ? SET " + set

@@ -109,6 +109,16 @@ public final class BatchReconciler {
             case INSERT -> firstMatch + " IS NOT NULL AND i.first_batch_id = " + batchId + " AND NOT (" + same + ")";
             default -> firstMatch + " IS NOT NULL AND NOT (" + same + ")";
         };
+        if (spec.mode() != WriteMode.INSERT) {
+            // A first pass without the store: the usual answer is "no difference", and it needs no look-up of
+            // each key in the idempotency store. Only when something differs does the exact pass below tell
+            // real differences from rows a later batch has superseded.
+            String quick = "SELECT COUNT(*) FROM `" + target.stagingTable() + "` s LEFT JOIN `" + target.table() + "` t ON " + match
+                    + " WHERE s." + TargetTable.BATCH_ID + " = ? AND ((" + missingCond + ") OR (" + differentCond + "))";
+            if (count(c, quick, batchId) == 0) {
+                return new long[]{0, 0};
+            }
+        }
         long missing = 0;
         long different = 0;
         try (PreparedStatement ps = c.prepareStatement("SELECT s." + TargetTable.KEY + ", CASE WHEN " + missingCond
