@@ -53,8 +53,7 @@ import java.util.Map;
  * (from the ledger's timestamps). Exits 0 whatever the ratios (it is a measurement); 1 only if rows are missing
  * or differ. Run:
  * <pre>
- * mvn -q -o test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.ferry.bench.PipelineBenchmark
- *     [-Dbench.records=1000000] [-Dbench.naive-records=20000] [-Dbench.batch=5000]
+ * mvn -q test-compile exec:java@bench [-Dbench.records=1000000] [-Dbench.naive-records=20000] [-Dbench.batch=5000]
  *     [-Dbench.http-only=true]
  * </pre>
  */
