@@ -28,6 +28,11 @@ public final class FerryTestSupport {
 
     /** A fresh database (dropped and created) with the given SQL run in it; returns Ferry settings for it. */
     public static FerrySettings freshDatabase(String name, Path mappingsDir, String... sql) {
+        return freshDatabase(name, mappingsDir, java.util.Map.of(), sql);
+    }
+
+    /** As above, with extra {@code ferry.*} settings. */
+    public static FerrySettings freshDatabase(String name, Path mappingsDir, java.util.Map<String, String> settings, String... sql) {
         String url = EmbeddedMariaDb.get().createDatabase(name);
         try (Connection c = DriverManager.getConnection(url, EmbeddedMariaDb.USER, EmbeddedMariaDb.PASSWORD);
              Statement s = c.createStatement()) {
@@ -44,6 +49,7 @@ public final class FerryTestSupport {
         p.setProperty("ferry.db.pool-size", "4");
         p.setProperty("ferry.lookup.cache-ttl", "PT0S");
         p.setProperty("ferry.mappings-dir", mappingsDir.toString());
+        p.putAll(settings);
         return FerrySettings.fromProperties(p);
     }
 

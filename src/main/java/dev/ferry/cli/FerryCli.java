@@ -118,7 +118,10 @@ public final class FerryCli implements Callable<Integer> {
         }
     }
 
-    /** Settings from application.properties (classpath, then ./application.properties) and the environment. */
+    /**
+     * Settings from application.properties (classpath, then ./application.properties), then {@code -Dferry.*}
+     * system properties, then the environment.
+     */
     static FerrySettings settings() {
         Properties p = new Properties();
         try (InputStream in = FerryCli.class.getResourceAsStream("/application.properties")) {
@@ -134,6 +137,8 @@ public final class FerryCli implements Callable<Integer> {
         } catch (IOException e) {
             throw new IllegalStateException("Could not read application.properties: " + e.getMessage(), e);
         }
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("ferry."))
+                .forEach(k -> p.setProperty(k, System.getProperty(k)));
         return FerrySettings.fromProperties(p);
     }
 }

@@ -7,7 +7,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.Properties;
+import java.util.Map;
 
 import static dev.ferry.FerryTestSupport.freshDatabase;
 import static dev.ferry.FerryTestSupport.json;
@@ -36,15 +36,9 @@ class StagingPathsTest {
                   body: { from: body }
                 target: { table: note, matchOn: [id] }
                 """);
-        FerrySettings db = freshDatabase("staging_fallback_test", mappings,
+        FerrySettings settings = freshDatabase("staging_paths_test", mappings, Map.of("ferry.staging.load-data", String.valueOf(loadData)),
                 "CREATE TABLE note (id VARCHAR(10) PRIMARY KEY, body VARCHAR(50))");
-        Properties p = new Properties();
-        p.setProperty("ferry.db.url", db.dbUrl());
-        p.setProperty("ferry.db.username", db.dbUsername());
-        p.setProperty("ferry.db.password", db.dbPassword());
-        p.setProperty("ferry.mappings-dir", mappings.toString());
-        p.setProperty("ferry.staging.load-data", String.valueOf(loadData));
-        try (Ferry ferry = Ferry.start(FerrySettings.fromProperties(p))) {
+        try (Ferry ferry = Ferry.start(settings)) {
             BatchResult r;
             try (SyncRun run = ferry.pipeline("notes").startRun(null, null)) {
                 r = run.submit(json("{\"id\":\"n1\",\"body\":\"tab\\there \\\\N back\\nline\"}", "{\"id\":\"n2\",\"body\":null}"), null, "page 1");
