@@ -55,6 +55,8 @@ CREATE TABLE ferry_idempotency (
     first_batch_id   BIGINT,
     last_batch_id    BIGINT,
     last_seen        DATETIME(3)  NOT NULL,
+    claims           INT          NOT NULL DEFAULT 1,  -- bumped by every claim, so a claim of a known key always
+                                                       -- counts 2 affected rows (Promoter relies on it)
     PRIMARY KEY (integration, key_hash),
     KEY ix_idem_last_seen (integration, last_seen)
 ) ENGINE = InnoDB;

@@ -42,10 +42,10 @@ final class Promoter {
                 + stg + " s WHERE s."
                 + TargetTable.BATCH_ID + " = ? "
                 + "ON DUPLICATE KEY UPDATE last_batch_id = IF(content_hash = VALUES(content_hash), last_batch_id, VALUES(last_batch_id)), "
-                + "last_seen = VALUES(last_seen), content_hash = VALUES(content_hash)",
+                + "last_seen = VALUES(last_seen), claims = claims + 1, content_hash = VALUES(content_hash)",
                 integration, batchId, batchId, batchId);
 
-        // Affected rows (useAffectedRows): 1 per inserted key, 2 per updated one. When every staged key was
+        // Affected rows (useAffectedRows): 1 per inserted key, 2 per known one (claims always changes). When every staged key was
         // inserted — an initial load — the batch owns all its rows: no ownership query, and no join with the
         // store in the target write (random look-ups by key hash, the dearest part of a first load).
         boolean allOwned = claimed == counts.staged;
