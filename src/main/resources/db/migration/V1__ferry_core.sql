@@ -84,7 +84,7 @@ CREATE TABLE ferry_dead_letter (
     payload       LONGTEXT     NOT NULL,
     payload_hash  CHAR(32)     NOT NULL,                 -- the same bad record re-read by a later run is one row
     times_seen    INT          NOT NULL DEFAULT 1,
-    status        VARCHAR(16)  NOT NULL DEFAULT 'NEW',   -- NEW | REPLAYED
+    status        VARCHAR(16)  NOT NULL DEFAULT 'NEW',   -- NEW | REPLAYED | SUPERSEDED
     created_at    DATETIME(3)  NOT NULL,
     last_seen     DATETIME(3)  NOT NULL,
     replayed_at   DATETIME(3),

@@ -98,6 +98,20 @@ public final class DeadLetterStore {
         }
     }
 
+    /** Dead letters whose record a newer promoted version replaced; kept, never replayed. */
+    static void markSuperseded(Connection c, List<Long> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE ferry_dead_letter SET status = 'SUPERSEDED' WHERE id = ?")) {
+            for (Long id : ids) {
+                ps.setLong(1, id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
     static String md5(String s) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));

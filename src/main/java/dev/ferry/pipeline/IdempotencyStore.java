@@ -69,6 +69,45 @@ public final class IdempotencyStore {
         }
     }
 
+    /** The batch that last promoted each key, for the keys the store holds (keys ≤ 1000). */
+    static Map<String, Long> lastBatchIds(Connection c, String integration, List<String> keys) throws SQLException {
+        Map<String, Long> out = new HashMap<>();
+        if (keys.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT business_key, last_batch_id FROM " + TABLE + " WHERE integration = ? AND key_hash IN ("
+                + "UNHEX(MD5(?)),".repeat(keys.size() - 1) + "UNHEX(MD5(?)))")) {
+            ps.setString(1, integration);
+            for (int i = 0; i < keys.size(); i++) {
+                ps.setString(i + 2, keys.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), (Long) rs.getObject(2, Long.class));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Marks keys as seen now, for keys last seen over a day ago (so re-reading the same window all day costs
+     * reads, not writes). Retention then purges only keys the source stopped delivering.
+     */
+    static void touch(Connection c, String integration, List<String> keys) throws SQLException {
+        for (int from = 0; from < keys.size(); from += CHUNK) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + TABLE + " SET last_seen = NOW(3) WHERE integration = ? "
+                    + "AND last_seen < NOW(3) - INTERVAL 1 DAY AND key_hash IN (" + "UNHEX(MD5(?)),".repeat(chunk.size() - 1) + "UNHEX(MD5(?)))")) {
+                ps.setString(1, integration);
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 2, chunk.get(i));
+                }
+                ps.executeUpdate();
+            }
+        }
+    }
+
     /** Deletes keys not seen for {@code retention}; returns how many. Runs in chunks to keep locks short. */
     public static long purge(Connection c, Duration retention) throws SQLException {
         Timestamp cutoff = Timestamp.from(Instant.now().minus(retention));

@@ -83,6 +83,7 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
             LOG.info("{}: run {} started, window [{}, {})", integration(), runId, windowFrom, windowTo);
             Run run = new Run(runId, windowFrom, windowTo);
             run.storeWasEmpty = IdempotencyStore.isEmpty(c, integration());
+            run.targetWasEmpty = target.isEmpty(c);
             return run;
         } catch (SQLException e) {
             throw new PipelineException(integration() + ": could not start a run: " + e.getMessage(), e);
@@ -99,19 +100,50 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
                 .filter(d -> ids.isEmpty() || ids.contains(d.id())).toList();
         List<JsonNode> records = new ArrayList<>();
         List<Long> letterIds = new ArrayList<>();
-        for (DeadLetterStore.DeadLetter d : letters) {
-            try {
-                records.add(JSON.readTree(d.payload()));
+        List<Long> superseded = new ArrayList<>();
+        RecordMapper probe = mapping().newMapper(lookups);
+        try (Connection c = dataSource.getConnection()) {
+            for (DeadLetterStore.DeadLetter d : letters) {
+                JsonNode record;
+                try {
+                    record = JSON.readTree(d.payload());
+                } catch (Exception e) {
+                    LOG.warn("{}: dead letter {} holds no JSON payload; left as it is", integration(), d.id());
+                    continue;
+                }
+                // A newer version of the record promoted since the letter was written must not be overwritten
+                // by the old payload: such a letter is marked SUPERSEDED instead of replayed.
+                if (d.batchId() != null && newerVersionPromoted(c, probe, record, d.batchId())) {
+                    superseded.add(d.id());
+                    continue;
+                }
+                records.add(record);
                 letterIds.add(d.id());
-            } catch (Exception e) {
-                LOG.warn("{}: dead letter {} holds no JSON payload; left as it is", integration(), d.id());
             }
+            DeadLetterStore.markSuperseded(c, superseded);
+        } catch (SQLException e) {
+            throw new PipelineException(integration() + ": could not prepare the replay: " + e.getMessage(), e);
+        }
+        if (!superseded.isEmpty()) {
+            LOG.info("{}: {} dead letters superseded by newer promoted versions, not replayed: {}", integration(),
+                    superseded.size(), superseded);
         }
         try (Run run = (Run) startRun("replay", null)) {
             BatchResult result = run.process(records, null, "replay of " + letterIds.size() + " dead letters", letterIds);
             run.complete(null);
             return result;
         }
+    }
+
+    private boolean newerVersionPromoted(Connection c, RecordMapper mapper, JsonNode record, long letterBatchId) throws SQLException {
+        List<MappedRow> rows;
+        try {
+            rows = mapper.map(record);
+        } catch (RecordRejectedException | RuntimeException e) {
+            return false; // still unmappable: the replay will say so again
+        }
+        List<String> keys = rows.stream().map(MappedRow::businessKey).toList();
+        return IdempotencyStore.lastBatchIds(c, integration(), keys).values().stream().anyMatch(b -> b != null && b > letterBatchId);
     }
 
     /** Test seam: runs between the staging write and the promotion transaction of every batch. */
@@ -134,6 +166,7 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
         private final Map<String, Long> seen = new HashMap<>();
         /** An initial load: the store held no key of this integration when the run started (see processBatch). */
         private boolean storeWasEmpty;
+        private boolean targetWasEmpty;
         private boolean ended;
         private boolean failed;
         private boolean allBalanced = true;
@@ -175,7 +208,7 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
                 staged += r.staged();
                 allBalanced &= r.reconciled();
                 return r;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 failed = true;
                 throw e;
             }
@@ -257,7 +290,7 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
                     rejections.add(new DeadLetterStore.Rejection(where, i, e.field, describe(where, i, "field '" + e.field + "' " + e.reason),
                             record.toString()));
                     continue;
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | StackOverflowError e) { // e.g. a Groovy expression failing on this record
                     rejections.add(new DeadLetterStore.Rejection(where, i, "record", describe(where, i, e.toString()), record.toString()));
                     continue;
                 }
@@ -298,6 +331,8 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
                 }
             }
             n.unchanged = unchanged.size();
+            // Keys re-delivered unchanged are still "seen": keep retention from purging them (S0.11).
+            IdempotencyStore.touch(c, integration(), unchanged.stream().map(MappedRow::businessKey).toList());
             n.staged = toStage.size();
             long mapMs = (System.nanoTime() - t0) / 1_000_000;
 
@@ -309,7 +344,7 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
             stage = "promotion";
             beforePromote.accept(batchId);
             long t2 = System.nanoTime();
-            promoteWithRetry(c, run.runId, batchId, n, rejections, replayed, t2);
+            promoteWithRetry(c, run.runId, batchId, n, rejections, replayed, t2, run.storeWasEmpty && run.targetWasEmpty);
 
             for (MappedRow row : toStage) {
                 run.seen.put(row.businessKey(), hash64(row.contentHash()));
@@ -326,20 +361,24 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
             LOG.info("{}: batch {} ({}) promoted: {} received, {} staged, {} inserted, {} updated, {} rejected",
                     integration(), batchId, where, n.received, n.staged, n.inserted, n.updated, n.rejected);
             return n.toResult(batchId, r.balanced());
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | Error e) {
             String message = integration() + ": batch " + batchId + " (" + where + ") failed during " + stage + ": " + e.getMessage();
             markFailed(batchId, message);
+            if (e instanceof Error error) {
+                throw error;
+            }
             throw e instanceof PipelineException pe ? pe : new PipelineException(message, e);
         }
     }
 
     private void promoteWithRetry(Connection c, long runId, long batchId, BatchCounts n, List<DeadLetterStore.Rejection> rejections,
-                                  List<Long> replayed, long startNanos) throws SQLException {
+                                  List<Long> replayed, long startNanos, boolean storeMirrorsTarget) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             c.setAutoCommit(false);
+            boolean committed = false;
             try {
                 if (n.staged > 0) {
-                    promoter.promote(c, batchId, n);
+                    promoter.promote(c, batchId, n, storeMirrorsTarget);
                 }
                 DeadLetterStore.insert(c, integration(), runId, batchId, rejections);
                 if (!replayed.isEmpty()) {
@@ -347,9 +386,10 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
                 }
                 Ledger.markPromoted(c, batchId, n, (System.nanoTime() - startNanos) / 1_000_000);
                 c.commit();
+                committed = true;
                 return;
             } catch (SQLException e) {
-                c.rollback();
+                c.rollback(); // release the locks before any wait
                 // Two replicas claiming overlapping keys can deadlock in InnoDB; the loser retries and then
                 // finds the keys current. Anything else is a real failure.
                 boolean deadlock = e.getErrorCode() == 1213 || e.getErrorCode() == 1205 || "40001".equals(e.getSQLState());
@@ -360,6 +400,11 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
                 n.inserted = n.updated = n.unmatched = n.alreadyCurrent = 0;
                 sleepQuietly(ThreadLocalRandom.current().nextLong(20, 200) * attempt);
             } finally {
+                // Roll back before autocommit goes back on: switching it on would commit a half-done promotion
+                // (a claim without its target write) when something other than an SQLException was thrown.
+                if (!committed) {
+                    c.rollback();
+                }
                 c.setAutoCommit(true);
             }
         }

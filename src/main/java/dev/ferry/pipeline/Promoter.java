@@ -30,7 +30,12 @@ final class Promoter {
         this.integration = target.mapping().integration();
     }
 
-    void promote(Connection c, long batchId, BatchCounts counts) throws SQLException {
+    /**
+     * @param storeMirrorsTarget true when the run began with an empty store and an empty target: a key new to
+     *                           the store is then new to the target too, and the ledger's inserted/updated
+     *                           split needs no look-up in the target. Otherwise it is counted from the target.
+     */
+    void promote(Connection c, long batchId, BatchCounts counts, boolean storeMirrorsTarget) throws SQLException {
         String stg = "`" + target.stagingTable() + "`";
         String t = "`" + target.table() + "`";
         TargetSpec spec = target.mapping().target();
@@ -63,12 +68,14 @@ final class Promoter {
         String match = spec.matchOn().stream().map(m -> "t.`" + m + "` = s.`" + m + "`").collect(Collectors.joining(" AND "));
         switch (spec.mode()) {
             case UPSERT -> {
-                List<String> updates = target.mappedColumns().stream().map(TargetTable.Column::name)
-                        .filter(col -> !spec.matchOn().contains(col)).toList();
+                List<String> updates = spec.updateColumns(); // target.update, by default every field not in matchOn
+                long existing = storeMirrorsTarget ? ownedRows - newKeys
+                        : queryLongs(c, "SELECT COUNT(*)" + owned.replace(" WHERE s.", " JOIN " + t + " t ON " + match + " WHERE s."),
+                        ownedArgs)[0];
                 execute(c, "INSERT INTO " + t + " (" + target.columnList(null) + ") SELECT " + target.columnList("s") + owned
                         + onDuplicateKey(t, updates, spec), ownedArgs);
-                counts.inserted = newKeys;
-                counts.updated = ownedRows - newKeys;
+                counts.inserted = ownedRows - existing;
+                counts.updated = existing;
             }
             case INSERT -> {
                 // Insert-only: a key already in the target is left as it is and counted as unmatched.

@@ -132,6 +132,13 @@ public final class TargetTable {
         }
     }
 
+    /** Whether the target table holds no row at all (one index probe). */
+    boolean isEmpty(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1 FROM `" + table + "` LIMIT 1")) {
+            return !rs.next();
+        }
+    }
+
     public Mapping mapping() {
         return mapping;
     }

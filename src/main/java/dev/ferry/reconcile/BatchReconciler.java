@@ -92,9 +92,11 @@ public final class BatchReconciler {
         TargetSpec spec = target.mapping().target();
         String integration = target.mapping().integration();
         String match = spec.matchOn().stream().map(m -> "t.`" + m + "` = s.`" + m + "`").collect(Collectors.joining(" AND "));
-        List<String> compared = spec.mode() == WriteMode.UPDATE_ONLY ? spec.updateColumns()
+        // What the write mode writes: target.update for upsert and update-only, every mapped column for insert.
+        List<String> compared = spec.mode() != WriteMode.INSERT ? spec.updateColumns()
                 : target.mappedColumns().stream().map(TargetTable.Column::name).toList();
-        String same = compared.stream().map(col -> "s.`" + col + "` <=> t.`" + col + "`").collect(Collectors.joining(" AND "));
+        String same = compared.isEmpty() ? "TRUE"
+                : compared.stream().map(col -> "s.`" + col + "` <=> t.`" + col + "`").collect(Collectors.joining(" AND "));
         String firstMatch = "t.`" + spec.matchOn().get(0) + "`";
 
         // Rows still current: the store holds the hash this batch staged (no later batch superseded them).

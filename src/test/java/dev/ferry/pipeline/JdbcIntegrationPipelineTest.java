@@ -162,6 +162,25 @@ class JdbcIntegrationPipelineTest {
     }
 
     @Test
+    void aDeadLetterWhoseRecordWasSinceDeliveredAgainIsNotReplayedOverTheNewerVersion() {
+        try (SyncRun run = pipeline.startRun(null, null)) {
+            run.submit(page("{\"order_no\":\"S1\",\"note\":\"old and far too long\",\"lines\":[{\"line_no\":1,\"qty\":1}]}"), null, "page 1");
+            run.complete(null);
+        }
+        try (SyncRun run = pipeline.startRun(null, null)) { // the source fixed the record
+            run.submit(page("{\"order_no\":\"S1\",\"note\":\"new\",\"lines\":[{\"line_no\":1,\"qty\":2}]}"), null, "page 1");
+            run.complete(null);
+        }
+        execute(ferry, "ALTER TABLE order_line MODIFY note VARCHAR(100)");
+        ferry.close();
+        ferry = Ferry.start(ferry.settings());
+        BatchResult replay = ferry.pipeline("orders").replayDeadLetters(List.of());
+        assertThat(replay.received()).isZero();
+        assertThat(ferry.deadLetters().list("orders", "SUPERSEDED", 10)).hasSize(1);
+        assertThat(queryString(ferry, "SELECT note FROM order_line WHERE id = 'S1-1'")).isEqualTo("new");
+    }
+
+    @Test
     void aFailureBetweenStagingAndPromotionLosesNothingAndDuplicatesNothing() {
         pipeline.beforePromote(batchId -> {
             if (batchId == 2) {

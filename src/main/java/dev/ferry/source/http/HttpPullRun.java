@@ -42,6 +42,8 @@ final class HttpPullRun {
     private final String integration;
 
     private String keptPosition = "(none)";
+    /** Set when the submitting side ends the walk; the fetching side checks it before every request. */
+    private final AtomicBoolean stopped = new AtomicBoolean();
 
     HttpPullRun(FerryHttpEndpoint config, IntegrationPipeline pipeline, RecordSelector selector,
                 CamelHttpTransport transport, RateLimiter rateLimiter, RetryPolicy retryPolicy) {
@@ -117,7 +119,6 @@ final class HttpPullRun {
     private Walk walk(SyncRun run, PullWindow window) throws InterruptedException {
         Walk walk = new Walk();
         BlockingQueue<Object> ahead = new ArrayBlockingQueue<>(PAGES_AHEAD);
-        AtomicBoolean stopped = new AtomicBoolean();
         Thread fetcher = new Thread(() -> {
             Object last;
             try {
@@ -170,6 +171,7 @@ final class HttpPullRun {
         } finally {
             stopped.set(true);
             fetcher.interrupt();
+            fetcher.join(2_000); // an HTTP call in flight may outlive this; it then sees `stopped` and ends
         }
     }
 
@@ -256,6 +258,9 @@ final class HttpPullRun {
     private HttpAnswer fetch(URI uri, String body, PageRequest request) throws InterruptedException {
         String method = config.getMethod();
         for (int retries = 0; ; retries++) {
+            if (stopped.get()) {
+                throw new InterruptedException("walk stopped");
+            }
             rateLimiter.acquire();
             RetryPolicy.Decision decision;
             String what;
@@ -355,7 +360,20 @@ final class HttpPullRun {
     }
 
     private PullFailedException failure(String what, Throwable cause) {
-        return new PullFailedException(integration + ": " + what + "; watermark stays at " + keptPosition, cause);
+        return new PullFailedException(integration + ": " + what + "; watermark stays at " + keptPosition, scrubbedCause(cause));
+    }
+
+    /**
+     * Camel logs a failure's whole cause chain, and a transport exception may echo a URL or header with a
+     * secret in it: causes from outside Ferry travel as a copy with a scrubbed message (same stack trace).
+     */
+    private Throwable scrubbedCause(Throwable cause) {
+        if (cause == null || cause.getClass().getName().startsWith("dev.ferry.")) {
+            return cause;
+        }
+        RuntimeException copy = new RuntimeException(cause.getClass().getName() + ": " + scrub(String.valueOf(cause.getMessage())));
+        copy.setStackTrace(cause.getStackTrace());
+        return copy;
     }
 
     private static void sleep(Duration d) throws InterruptedException {
