@@ -54,8 +54,7 @@ public final class IdempotencyStore {
     }
 
     private static void select(Connection c, String integration, List<String> keys, Map<String, String> into) throws SQLException {
-        String sql = "SELECT business_key, content_hash FROM " + TABLE + " WHERE integration = ? AND key_hash IN ("
-                + "UNHEX(MD5(?)),".repeat(keys.size() - 1) + "UNHEX(MD5(?)))";
+        String sql = "SELECT business_key, content_hash FROM " + TABLE + " WHERE integration = ? AND " + keyHashIn(keys.size());
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, integration);
             for (int i = 0; i < keys.size(); i++) {
@@ -75,8 +74,7 @@ public final class IdempotencyStore {
         if (keys.isEmpty()) {
             return out;
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT business_key, last_batch_id FROM " + TABLE + " WHERE integration = ? AND key_hash IN ("
-                + "UNHEX(MD5(?)),".repeat(keys.size() - 1) + "UNHEX(MD5(?)))")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT business_key, last_batch_id FROM " + TABLE + " WHERE integration = ? AND " + keyHashIn(keys.size()))) {
             ps.setString(1, integration);
             for (int i = 0; i < keys.size(); i++) {
                 ps.setString(i + 2, keys.get(i));
@@ -98,7 +96,7 @@ public final class IdempotencyStore {
         for (int from = 0; from < keys.size(); from += CHUNK) {
             List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
             try (PreparedStatement ps = c.prepareStatement("UPDATE " + TABLE + " SET last_seen = NOW(3) WHERE integration = ? "
-                    + "AND last_seen < NOW(3) - INTERVAL 1 DAY AND key_hash IN (" + "UNHEX(MD5(?)),".repeat(chunk.size() - 1) + "UNHEX(MD5(?)))")) {
+                    + "AND last_seen < NOW(3) - INTERVAL 1 DAY AND " + keyHashIn(chunk.size()))) {
                 ps.setString(1, integration);
                 for (int i = 0; i < chunk.size(); i++) {
                     ps.setString(i + 2, chunk.get(i));
@@ -106,6 +104,11 @@ public final class IdempotencyStore {
                 ps.executeUpdate();
             }
         }
+    }
+
+    /** {@code key_hash IN (…)} for {@code n} business-key parameters (the store is keyed by their MD5). */
+    private static String keyHashIn(int n) {
+        return "key_hash IN (" + "UNHEX(MD5(?)),".repeat(n - 1) + "UNHEX(MD5(?)))";
     }
 
     /** Deletes keys not seen for {@code retention}; returns how many. Runs in chunks to keep locks short. */
