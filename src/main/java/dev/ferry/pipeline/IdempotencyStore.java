@@ -7,8 +7,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,56 +35,39 @@ public final class IdempotencyStore {
     }
 
     /** The stored content hash per key, for the keys Ferry has promoted before. */
-    static Map<String, String> knownHashes(Connection c, String integration, Collection<String> keys) throws SQLException {
-        Map<String, String> known = new HashMap<>(keys.size() * 2);
-        List<String> chunk = new ArrayList<>(CHUNK);
-        for (String key : keys) {
-            chunk.add(key);
-            if (chunk.size() == CHUNK) {
-                select(c, integration, chunk, known);
-                chunk.clear();
-            }
-        }
-        if (!chunk.isEmpty()) {
-            select(c, integration, chunk, known);
-        }
-        return known;
+    static Map<String, String> knownHashes(Connection c, String integration, List<String> keys) throws SQLException {
+        return perKey(c, integration, keys, "content_hash", String.class);
     }
 
-    private static void select(Connection c, String integration, List<String> keys, Map<String, String> into) throws SQLException {
-        String sql = "SELECT business_key, content_hash FROM " + TABLE + " WHERE integration = ? AND " + keyHashIn(keys.size());
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, integration);
-            for (int i = 0; i < keys.size(); i++) {
-                ps.setString(i + 2, keys.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    into.put(rs.getString(1), rs.getString(2));
-                }
-            }
-        }
-    }
-
-    /** The batch that last promoted each key, for the keys the store holds (keys ≤ 1000). */
+    /** The batch that last promoted each key, for the keys the store holds. */
     static Map<String, Long> lastBatchIds(Connection c, String integration, List<String> keys) throws SQLException {
-        Map<String, Long> out = new HashMap<>();
-        if (keys.isEmpty()) {
-            return out;
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT business_key, last_batch_id FROM " + TABLE + " WHERE integration = ? AND " + keyHashIn(keys.size()))) {
-            ps.setString(1, integration);
-            for (int i = 0; i < keys.size(); i++) {
-                ps.setString(i + 2, keys.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), (Long) rs.getObject(2, Long.class));
+        return perKey(c, integration, keys, "last_batch_id", Long.class);
+    }
+
+    /** One column of the store per key, read in chunks of {@link #CHUNK} keys: one round trip per chunk. */
+    private static <T> Map<String, T> perKey(Connection c, String integration, List<String> keys, String column, Class<T> type)
+            throws SQLException {
+        Map<String, T> out = new HashMap<>(keys.size() * 2);
+        for (int from = 0; from < keys.size(); from += CHUNK) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
+            try (PreparedStatement ps = c.prepareStatement("SELECT business_key, " + column + " FROM " + TABLE
+                    + " WHERE integration = ? AND " + keyHashIn(chunk.size()))) {
+                ps.setString(1, integration);
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 2, chunk.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), rs.getObject(2, type));
+                    }
                 }
             }
         }
         return out;
     }
+
+
+
 
     /**
      * Marks keys as seen now, for keys last seen over a day ago (so re-reading the same window all day costs

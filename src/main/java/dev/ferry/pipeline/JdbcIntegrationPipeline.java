@@ -98,27 +98,40 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
     public BatchResult replayDeadLetters(List<Long> ids) {
         List<DeadLetterStore.DeadLetter> letters = deadLetters.list(integration(), "NEW", 100_000).stream()
                 .filter(d -> ids.isEmpty() || ids.contains(d.id())).toList();
+        // A newer version of a record promoted since its letter was written must not be overwritten by the
+        // old payload: such a letter is marked SUPERSEDED instead of replayed. One store look-up for all keys.
+        RecordMapper probe = mapping().newMapper(lookups);
+        Map<Long, JsonNode> payloads = new LinkedHashMap<>();
+        Map<Long, List<String>> keysOf = new HashMap<>();
+        for (DeadLetterStore.DeadLetter d : letters) {
+            try {
+                JsonNode record = JSON.readTree(d.payload());
+                payloads.put(d.id(), record);
+                keysOf.put(d.id(), probe.map(record).stream().map(MappedRow::businessKey).toList());
+            } catch (RecordRejectedException | RuntimeException e) {
+                keysOf.put(d.id(), List.of()); // still unmappable: the replay will say so again
+            } catch (Exception e) {
+                LOG.warn("{}: dead letter {} holds no JSON payload; left as it is", integration(), d.id());
+            }
+        }
         List<JsonNode> records = new ArrayList<>();
         List<Long> letterIds = new ArrayList<>();
         List<Long> superseded = new ArrayList<>();
-        RecordMapper probe = mapping().newMapper(lookups);
         try (Connection c = dataSource.getConnection()) {
+            Map<String, Long> lastBatch = IdempotencyStore.lastBatchIds(c, integration(),
+                    keysOf.values().stream().flatMap(List::stream).distinct().toList());
             for (DeadLetterStore.DeadLetter d : letters) {
-                JsonNode record;
-                try {
-                    record = JSON.readTree(d.payload());
-                } catch (Exception e) {
-                    LOG.warn("{}: dead letter {} holds no JSON payload; left as it is", integration(), d.id());
+                if (!payloads.containsKey(d.id())) {
                     continue;
                 }
-                // A newer version of the record promoted since the letter was written must not be overwritten
-                // by the old payload: such a letter is marked SUPERSEDED instead of replayed.
-                if (d.batchId() != null && newerVersionPromoted(c, probe, record, d.batchId())) {
+                boolean newer = d.batchId() != null && keysOf.get(d.id()).stream()
+                        .map(lastBatch::get).anyMatch(b -> b != null && b > d.batchId());
+                if (newer) {
                     superseded.add(d.id());
-                    continue;
+                } else {
+                    records.add(payloads.get(d.id()));
+                    letterIds.add(d.id());
                 }
-                records.add(record);
-                letterIds.add(d.id());
             }
             DeadLetterStore.markSuperseded(c, superseded);
         } catch (SQLException e) {
@@ -133,17 +146,6 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
             run.complete(null);
             return result;
         }
-    }
-
-    private boolean newerVersionPromoted(Connection c, RecordMapper mapper, JsonNode record, long letterBatchId) throws SQLException {
-        List<MappedRow> rows;
-        try {
-            rows = mapper.map(record);
-        } catch (RecordRejectedException | RuntimeException e) {
-            return false; // still unmappable: the replay will say so again
-        }
-        List<String> keys = rows.stream().map(MappedRow::businessKey).toList();
-        return IdempotencyStore.lastBatchIds(c, integration(), keys).values().stream().anyMatch(b -> b != null && b > letterBatchId);
     }
 
     /** Test seam: runs between the staging write and the promotion transaction of every batch. */

@@ -240,6 +240,21 @@ class JdbcIntegrationPipelineTest {
     }
 
     @Test
+    void keysReDeliveredUnchangedStaySeenAndOnlyKeysTheSourceStoppedSendingArePurged() {
+        try (SyncRun run = pipeline.startRun(null, null)) {
+            run.submit(page(order("K1", "N", 1), order("K2", "N", 1)), null, "page 1");
+            run.complete(null);
+        }
+        execute(ferry, "UPDATE ferry_idempotency SET last_seen = NOW() - INTERVAL 200 DAY");
+        try (SyncRun run = pipeline.startRun(null, null)) { // K1 comes again, unchanged; K2 no longer
+            assertThat(run.submit(page(order("K1", "N", 1)), null, "page 1").unchanged()).isEqualTo(1);
+            run.complete(null);
+        }
+        ferry.housekeeping();
+        assertThat(queryString(ferry, "SELECT GROUP_CONCAT(business_key) FROM ferry_idempotency")).isEqualTo("K1-1");
+    }
+
+    @Test
     void housekeepingPurgesStagingRowsPastRetention() {
         try (SyncRun run = pipeline.startRun(null, null)) {
             run.submit(page(order("H1", "N", 1)), null, "page 1");

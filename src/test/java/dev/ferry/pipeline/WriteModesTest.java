@@ -92,4 +92,32 @@ class WriteModesTest {
         assertThat(queryString(ferry, "SELECT body FROM event_log WHERE id = 'e1'")).isEqualTo("first");
         assertThat(queryLong(ferry, "SELECT COUNT(*) FROM event_log")).isEqualTo(2);
     }
+
+    @Test
+    void upsertWritesOnlyTheUpdateColumnsOfAnExistingRowAndCountsRowsTheTargetAlreadyHeldAsUpdates() {
+        writeMapping(mappings, "customers.yaml", """
+                integration: customers
+                key: "{code}"
+                fields:
+                  code:  { from: code, required: true }
+                  name:  { from: name }
+                  email: { from: email }
+                target: { table: customer, mode: upsert, matchOn: [code], update: [email] }
+                """);
+        ferry = Ferry.start(freshDatabase("upsert_update_test", mappings,
+                "CREATE TABLE customer (code VARCHAR(10) PRIMARY KEY, name VARCHAR(20), email VARCHAR(40))",
+                "INSERT INTO customer VALUES ('c1', 'Kept Name', 'old@example.com')"));
+        BatchResult r;
+        try (SyncRun run = ferry.pipeline("customers").startRun(null, null)) {
+            r = run.submit(json("{\"code\":\"c1\",\"name\":\"Other\",\"email\":\"new@example.com\"}",
+                    "{\"code\":\"c2\",\"name\":\"Second\",\"email\":\"c2@example.com\"}"), null, "page 1");
+            run.complete(null);
+        }
+        assertThat(r.updated()).as("c1 was in the target before Ferry's first run").isEqualTo(1);
+        assertThat(r.inserted()).isEqualTo(1);
+        assertThat(r.reconciled()).isTrue();
+        assertThat(queryString(ferry, "SELECT email FROM customer WHERE code = 'c1'")).isEqualTo("new@example.com");
+        assertThat(queryString(ferry, "SELECT name FROM customer WHERE code = 'c1'")).as("not in target.update").isEqualTo("Kept Name");
+        assertThat(queryString(ferry, "SELECT name FROM customer WHERE code = 'c2'")).isEqualTo("Second");
+    }
 }
