@@ -7,7 +7,6 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
@@ -16,7 +15,7 @@ import java.util.Random;
  * Jushuitan-like after-sales (refund) orders with 1–4 items each (seed S3.x). Kept sorted by (modified, as_id) as
  * an immutable snapshot; mutations publish a new one.
  */
-public final class JstRefunds implements SampleData {
+public final class JstRefunds extends SampleDataSet<JstRefunds.Refund> {
 
     public static final String EMPTY_AS_ID = "EMPTY_AS_ID";
     /** The first item's qty is served as the string "abc". */
@@ -45,11 +44,6 @@ public final class JstRefunds implements SampleData {
         }
     }
 
-    private final Clock clock;
-    private final long seed;
-    private final Random mutationRandom;
-    private volatile List<Refund> sorted;
-    private List<Malformed> malformed = List.of();
     private int nextSeq;
     private long nextAsiId = 900_000;
 
@@ -58,19 +52,8 @@ public final class JstRefunds implements SampleData {
      * @param hours modified times are spread over the {@code hours} before the clock's now (exclusive of now)
      */
     public JstRefunds(Clock clock, int count, int hours, long seed) {
-        if (count < 0 || hours < 1) {
-            throw new IllegalArgumentException("count >= 0 and hours >= 1 required");
-        }
-        this.clock = clock;
-        this.seed = seed;
-        this.mutationRandom = new Random(seed * 31 + 11);
-        Random rnd = new Random(seed);
-        LocalDateTime now = ShanghaiTime.now(clock);
-        List<Refund> list = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            list.add(newRefund(rnd, now.minusSeconds(1 + rnd.nextInt(hours * 3600))));
-        }
-        publish(list);
+        super(clock, seed, 11, ORDER, Refund::modified);
+        generate(count, hours);
     }
 
     /** The demo's size: 10,000 refunds (≈ 25,000 items) over the last 48 hours. */
@@ -78,7 +61,8 @@ public final class JstRefunds implements SampleData {
         return new JstRefunds(clock, 10_000, 48, 3L);
     }
 
-    private Refund newRefund(Random rnd, LocalDateTime modified) {
+    @Override
+    Refund newRecord(Random rnd, LocalDateTime modified) {
         int seq = ++nextSeq;
         String type = TYPES[rnd.nextInt(TYPES.length)];
         int itemCount = 1 + rnd.nextInt(4);
@@ -103,109 +87,48 @@ public final class JstRefunds implements SampleData {
                 QUESTIONS[rnd.nextInt(QUESTIONS.length)], List.copyOf(items), null);
     }
 
-    private void publish(List<Refund> list) {
-        list.sort(ORDER);
-        sorted = Collections.unmodifiableList(list);
-    }
-
-    /** Snapshot sorted by (modified, as_id). */
-    public List<Refund> records() {
-        return sorted;
-    }
-
-    @Override
-    public int size() {
-        return sorted.size();
-    }
-
     /** Total items across all refunds (the rows a flattening pipeline writes, S3.2). */
     public int itemCount() {
-        return sorted.stream().mapToInt(r -> r.items().size()).sum();
+        return records().stream().mapToInt(r -> r.items().size()).sum();
+    }
+    /** The next status in the cycle, and one more unit on the first item (amount and refund follow). */
+    @Override
+    Refund changed(Refund r, LocalDateTime now) {
+        String status = STATUSES.get((STATUSES.indexOf(r.status()) + 1) % STATUSES.size());
+        List<Item> items = new ArrayList<>(r.items());
+        Item first = items.get(0);
+        int qty = first.qty() + 1;
+        BigDecimal amount = first.price().multiply(BigDecimal.valueOf(qty));
+        items.set(0, new Item(first.asiId(), first.skuId(), first.name(), qty, first.price(), amount, first.type()));
+        BigDecimal refund = r.refund().add(first.price());
+        return new Refund(r.asId(), r.asDate(), r.outerAsId(), r.soId(), r.type(), now, status, r.shopId(), refund,
+                r.payment().max(refund), r.questionType(), List.copyOf(items), null);
     }
 
     @Override
-    public Clock clock() {
-        return clock;
-    }
-
-    /** Refunds with {@code from <= modified < to}; null bounds are open. */
-    public List<Refund> window(LocalDateTime from, LocalDateTime to) {
-        List<Refund> s = sorted;
-        int lo = from == null ? 0 : lowerBound(s, from);
-        int hi = to == null ? s.size() : lowerBound(s, to);
-        return s.subList(lo, Math.max(lo, hi));
-    }
-
-    private static int lowerBound(List<Refund> s, LocalDateTime t) {
-        int lo = 0;
-        int hi = s.size();
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (s.get(mid).modified().isBefore(t)) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
+    Refund withDefect(Refund r, String defect) {
+        return r.withDefect(defect);
     }
 
     @Override
-    public synchronized List<Malformed> malformedRecords(int count) {
-        List<Refund> list = new ArrayList<>(sorted);
-        if (count > list.size()) {
-            throw new IllegalArgumentException("only " + list.size() + " records");
-        }
-        list.replaceAll(r -> r.defect() == null ? r : r.withDefect(null));
-        List<Integer> idx = KingdeeSalesOrders.shuffledIndices(list.size(), new Random(seed ^ 0x5EEDL));
-        List<Malformed> out = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            String defect = i % 2 == 0 ? EMPTY_AS_ID : BAD_QTY;
-            Refund r = list.get(idx.get(i));
-            list.set(idx.get(i), r.withDefect(defect));
-            out.add(new Malformed(defect.equals(BAD_QTY) ? r.asId() + "-" + r.items().get(0).asiId() : r.asId(),
-                    defect));
-        }
-        malformed = List.copyOf(out);
-        publish(list);
-        return malformed;
+    String defect(Refund r) {
+        return r.defect();
     }
 
     @Override
-    public synchronized List<Malformed> malformed() {
-        return malformed;
+    String id(Refund r) {
+        return r.asId();
     }
 
     @Override
-    public synchronized Mutation mutate(int changed, int added) {
-        LocalDateTime now = ShanghaiTime.now(clock);
-        List<Refund> list = new ArrayList<>(sorted);
-        List<Integer> eligible = SampleData.pickWellFormed(list, r -> r.defect() == null, changed, mutationRandom);
-        List<String> changedIds = new ArrayList<>();
-        for (int i = 0; i < changed; i++) {
-            Refund r = list.get(eligible.get(i));
-            // next status in the cycle, and one more unit on the first item (amount and refund follow)
-            String status = STATUSES.get((STATUSES.indexOf(r.status()) + 1) % STATUSES.size());
-            List<Item> items = new ArrayList<>(r.items());
-            Item first = items.get(0);
-            int qty = first.qty() + 1;
-            BigDecimal amount = first.price().multiply(BigDecimal.valueOf(qty));
-            items.set(0, new Item(first.asiId(), first.skuId(), first.name(), qty, first.price(), amount,
-                    first.type()));
-            BigDecimal refund = r.refund().add(first.price());
-            list.set(eligible.get(i), new Refund(r.asId(), r.asDate(), r.outerAsId(), r.soId(), r.type(), now,
-                    status, r.shopId(), refund, r.payment().max(refund), r.questionType(), List.copyOf(items),
-                    null));
-            changedIds.add(r.asId());
-        }
-        List<String> addedIds = new ArrayList<>();
-        for (int i = 0; i < added; i++) {
-            Refund r = newRefund(mutationRandom, now);
-            list.add(r);
-            addedIds.add(r.asId());
-        }
-        publish(list);
-        return new Mutation(List.copyOf(changedIds), List.copyOf(addedIds));
+    List<String> defects() {
+        return List.of(EMPTY_AS_ID, BAD_QTY);
+    }
+
+    /** A bad item is named by the flattened row key "{as_id}-{asi_id}" (S3.4). */
+    @Override
+    String malformedId(Refund r, String defect) {
+        return defect.equals(BAD_QTY) ? r.asId() + "-" + r.items().get(0).asiId() : r.asId();
     }
 
     /** Writes one refund in the API's shape: money as strings, items nested. */

@@ -591,7 +591,7 @@ public final class SampleApiServer implements AutoCloseable {
         if (end.isBefore(start)) {
             throw new ApiError(400, "end_time is before start_time");
         }
-        List<JstRefunds.Refund> window = jst.window(start, end);
+        List<JstRefunds.Refund> window = jst.window(start, end, false);
         boolean dup = jstFaults.duplicatesAcrossPages();
         long total = window.size();
         long from = Math.min(total, pageStart(page, size, dup));

@@ -272,7 +272,7 @@ class SampleApiServerTest {
         List<JsonNode> pages = jstPages(from, to, 50);
         List<JsonNode> refunds = datas(pages);
 
-        List<String> expected = server.jst().window(ShanghaiTime.parse(from), ShanghaiTime.parse(to)).stream()
+        List<String> expected = server.jst().window(ShanghaiTime.parse(from), ShanghaiTime.parse(to), false).stream()
                 .map(JstRefunds.Refund::asId).toList();
         assertThat(expected).hasSizeBetween(400, 600);
         assertThat(refunds).extracting(r -> r.get("as_id").asText()).containsExactlyElementsOf(expected);
