@@ -55,7 +55,7 @@ public final class Ferry implements AutoCloseable {
             for (Mapping mapping : mappings.values()) {
                 TargetTable target = TargetTable.describe(ds, mapping);
                 target.ensureStagingTable(ds);
-                ferry.registry.register(new JdbcIntegrationPipeline(ds, target, lookups, settings.stagingLoadData()));
+                ferry.registry.register(new JdbcIntegrationPipeline(ds, target, lookups, settings.stagingLoadData(), settings.leaseTtl()));
                 LOG.info("Integration {} ready: {} → {} ({})", mapping.integration(), mapping.file(), mapping.target().table(),
                         mapping.target().mode());
             }

@@ -20,7 +20,8 @@ public record FerrySettings(
         int stagingRetentionDays,
         int idempotencyRetentionDays,
         Duration lookupCacheTtl,
-        boolean stagingLoadData) {
+        boolean stagingLoadData,
+        Duration leaseTtl) {
 
     /** Reads settings through {@code lookup} (property key → value or null). */
     public static FerrySettings fromLookup(Function<String, String> lookup) {
@@ -38,7 +39,8 @@ public record FerrySettings(
                 Integer.parseInt(or(get.apply("ferry.staging.retention-days"), "7")),
                 Integer.parseInt(or(get.apply("ferry.idempotency.retention-days"), "90")),
                 Duration.parse(or(get.apply("ferry.lookup.cache-ttl"), "PT5M")),
-                Boolean.parseBoolean(or(get.apply("ferry.staging.load-data"), "true")));
+                Boolean.parseBoolean(or(get.apply("ferry.staging.load-data"), "true")),
+                Duration.parse(or(get.apply("ferry.lease.ttl"), "PT2M")));
     }
 
     public static FerrySettings fromProperties(Properties p) {
@@ -47,12 +49,12 @@ public record FerrySettings(
 
     public FerrySettings withDb(String url, String username, String password) {
         return new FerrySettings(url, username, password, dbPoolSize, routesDir, mappingsDir,
-                stagingRetentionDays, idempotencyRetentionDays, lookupCacheTtl, stagingLoadData);
+                stagingRetentionDays, idempotencyRetentionDays, lookupCacheTtl, stagingLoadData, leaseTtl);
     }
 
     public FerrySettings withMappingsDir(Path dir) {
         return new FerrySettings(dbUrl, dbUsername, dbPassword, dbPoolSize, routesDir, dir,
-                stagingRetentionDays, idempotencyRetentionDays, lookupCacheTtl, stagingLoadData);
+                stagingRetentionDays, idempotencyRetentionDays, lookupCacheTtl, stagingLoadData, leaseTtl);
     }
 
     /** Never prints the password: records' default toString would. */

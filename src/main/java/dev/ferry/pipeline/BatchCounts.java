@@ -13,8 +13,8 @@ final class BatchCounts {
     long unmatched;
     long alreadyCurrent;
 
-    BatchResult toResult(long batchId, boolean reconciled) {
+    BatchResult toResult(long batchId, boolean reconciled, String segmentVerdict, java.util.List<Position> committed) {
         return new BatchResult(batchId, received, rows, duplicates, unchanged, rejected, staged, inserted, updated,
-                unmatched, alreadyCurrent, reconciled);
+                unmatched, alreadyCurrent, reconciled, segmentVerdict, committed);
     }
 }

@@ -1,10 +1,18 @@
 package dev.ferry.pipeline;
 
+import java.util.List;
+
 /**
  * What one batch did, as written to its ledger row. The counts balance:
  * {@code rows = duplicates + unchanged + staged}, {@code staged = inserted + updated + unmatched + alreadyCurrent},
  * where {@code rows} counts mapped rows (a record can flatten into several) and {@code rejected} counts
  * source records sent to the dead letter store.
+ *
+ * @param reconciled         the batch's own check passed (counts balance, staged rows are in the target)
+ * @param segmentVerdict     for a batch that ended a segment: BALANCED, UNVERIFIED (the source gave no count)
+ *                           or MISMATCH; else null
+ * @param positionsCommitted the positions the batch carried that were committed with it (refused ones — a
+ *                           mismatch earlier in the run, or a move backwards — are missing)
  */
 public record BatchResult(
         long batchId,
@@ -18,7 +26,9 @@ public record BatchResult(
         long updated,
         long unmatched,
         long alreadyCurrent,
-        boolean reconciled) {
+        boolean reconciled,
+        String segmentVerdict,
+        List<Position> positionsCommitted) {
 
     public long promoted() {
         return inserted + updated + unmatched + alreadyCurrent;

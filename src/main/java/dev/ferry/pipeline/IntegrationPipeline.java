@@ -2,21 +2,28 @@ package dev.ferry.pipeline;
 
 import dev.ferry.mapping.Mapping;
 
+import java.util.Map;
 import java.util.Optional;
 
-/** The spine of one integration: its mapping, its committed source position, and runs against it. */
+/** The spine of one integration: its mapping, its committed source positions, and runs against it. */
 public interface IntegrationPipeline {
 
     String integration();
 
     Mapping mapping();
 
-    /** The committed source position (a watermark for HTTP pulls), if any run ever completed. */
-    Optional<String> position();
+    /** A committed source position by name (e.g. {@link SourcePositions#WATERMARK}). */
+    Optional<Position> position(String name);
+
+    /** Every committed source position of the integration. */
+    Map<String, Position> positions();
 
     /**
-     * Starts a run. {@code windowFrom}/{@code windowTo} describe what the source is asked for (shown in
-     * the ledger); either may be null.
+     * Starts a run. An exclusive run takes the integration's lease first; when another live run holds it,
+     * a SKIPPED run is written to the ledger and {@link RunLeaseHeldException} is thrown.
      */
-    SyncRun startRun(String windowFrom, String windowTo);
+    SyncRun startRun(RunRequest request);
+
+    /** Records a run that could not start (bad configuration, an unreadable position) as FAILED with the reason. */
+    void recordFailedStart(String trigger, String reason);
 }

@@ -7,7 +7,6 @@ import dev.ferry.mapping.MappedRow;
 import dev.ferry.mapping.Mapping;
 import dev.ferry.mapping.RecordMapper;
 import dev.ferry.mapping.RecordRejectedException;
-import dev.ferry.reconcile.BatchReconciler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +19,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import java.util.function.LongConsumer;
 
 /**
@@ -32,6 +36,9 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcIntegrationPipeline.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_DEADLOCK_RETRIES = 5;
+    /** How many recently promoted keys a run remembers to count cross-page duplicates (~100 bytes each). */
+    private static final int RECENT_KEYS = 100_000;
+    public static final Duration DEFAULT_LEASE_TTL = Duration.ofMinutes(2);
 
     private final DataSource dataSource;
     private final TargetTable target;
@@ -42,10 +49,18 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
     private final ColumnChecks columnChecks;
     private final SourcePositions positions;
     private final DeadLetterStore deadLetters;
+    private final Duration leaseTtl;
     private volatile LongConsumer beforePromote = batchId -> { };
     private volatile LongConsumer afterPromote = batchId -> { };
+    private volatile SqlHook beforeReconcile = (batchId, c) -> { };
 
     public JdbcIntegrationPipeline(DataSource dataSource, TargetTable target, LookupSource lookups, boolean stagingLoadData) {
+        this(dataSource, target, lookups, stagingLoadData, DEFAULT_LEASE_TTL);
+    }
+
+    public JdbcIntegrationPipeline(DataSource dataSource, TargetTable target, LookupSource lookups, boolean stagingLoadData,
+                                   Duration leaseTtl) {
+        this.leaseTtl = leaseTtl;
         this.dataSource = dataSource;
         this.target = target;
         this.lookups = lookups;
@@ -72,22 +87,82 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
     }
 
     @Override
-    public Optional<String> position() {
-        return positions.get(integration(), SourcePositions.WATERMARK);
+    public Optional<Position> position(String name) {
+        return positions.get(integration(), name);
     }
 
     @Override
-    public SyncRun startRun(String windowFrom, String windowTo) {
-        try (Connection c = dataSource.getConnection()) {
-            long runId = Ledger.openRun(c, integration(), windowFrom, windowTo, position().orElse(null));
-            LOG.info("{}: run {} started, window [{}, {})", integration(), runId, windowFrom, windowTo);
-            Run run = new Run(runId, windowFrom, windowTo);
-            run.storeWasEmpty = IdempotencyStore.isEmpty(c, integration());
-            run.targetWasEmpty = target.isEmpty(c);
-            return run;
-        } catch (SQLException e) {
+    public Map<String, Position> positions() {
+        return positions.all(integration());
+    }
+
+    /** Operators' "position --set": {@code force} allows a move backwards (confirmed by the operator). */
+    public boolean setPosition(Position p, boolean force) {
+        boolean moved = positions.set(integration(), p, force);
+        LOG.info("{}: position '{}' {} by an operator: {}", integration(), p.name(), moved ? "set" : "NOT moved backwards", p.value());
+        return moved;
+    }
+
+    @Override
+    public SyncRun startRun(RunRequest request) {
+        RunLease lease = null;
+        try {
+            if (request.exclusive()) {
+                RunLease.Acquired acquired = RunLease.acquire(dataSource, integration(), request.trigger(), leaseTtl);
+                if (acquired.lease() == null) {
+                    RunLease.Holder h = acquired.heldBy();
+                    String reason = "the run lease is held by " + h.owner() + " until " + h.expiresAt() + "; this "
+                            + request.trigger() + " trigger is skipped (the next one catches up)";
+                    try (Connection c = dataSource.getConnection()) {
+                        Ledger.closedRun(c, integration(), request.trigger(), "SKIPPED", reason);
+                    }
+                    LOG.info("{}: {}", integration(), reason);
+                    throw new RunLeaseHeldException(integration() + ": " + reason, h);
+                }
+                lease = acquired.lease();
+            }
+            try (Connection c = dataSource.getConnection()) {
+                String before = positionSummary();
+                long runId = Ledger.openRun(c, integration(), request, lease == null ? RunLease.INSTANCE : lease.owner(), before);
+                if (lease != null) {
+                    lease.bind(runId);
+                }
+                LOG.info("{}: run {} ({}) started, window [{}, {}), positions {}", integration(), runId, request.trigger(),
+                        request.windowFrom(), request.windowTo(), before == null ? "(none)" : before);
+                Run run = new Run(runId, request, lease);
+                run.storeWasEmpty = IdempotencyStore.isEmpty(c, integration());
+                run.targetWasEmpty = target.isEmpty(c);
+                return run;
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (lease != null) {
+                lease.close();
+            }
+            if (e instanceof PipelineException pe) {
+                throw pe;
+            }
             throw new PipelineException(integration() + ": could not start a run: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void recordFailedStart(String trigger, String reason) {
+        try (Connection c = dataSource.getConnection()) {
+            Ledger.closedRun(c, integration(), trigger, "FAILED", reason);
+        } catch (SQLException e) {
+            LOG.error("{}: could not record a run that failed to start ({}): {}", integration(), reason, e.getMessage());
+        }
+        LOG.error("{}: a {} run could not start: {}", integration(), trigger, reason);
+    }
+
+    private String positionSummary() {
+        Map<String, Position> all = positions();
+        if (all.isEmpty()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        all.values().forEach(p -> sb.append(sb.length() == 0 ? "" : ", ").append(p.name()).append('=').append(p.value()));
+        return sb.toString();
     }
 
     /**
@@ -141,9 +216,9 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
             LOG.info("{}: {} dead letters superseded by newer promoted versions, not replayed: {}", integration(),
                     superseded.size(), superseded);
         }
-        try (Run run = (Run) startRun("replay", null)) {
-            BatchResult result = run.process(records, null, "replay of " + letterIds.size() + " dead letters", letterIds);
-            run.complete(null);
+        try (Run run = (Run) startRun(RunRequest.of("replay", null, null))) {
+            BatchResult result = run.process(Batch.of(records, "replay of " + letterIds.size() + " dead letters"), letterIds);
+            run.complete();
             return result;
         }
     }
@@ -153,33 +228,50 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
         this.beforePromote = hook == null ? batchId -> { } : hook;
     }
 
-    /** Test seam: runs after the promotion commit, before the batch is reconciled. */
+    /** Test seam: runs after the promotion commit. */
     public void afterPromote(LongConsumer hook) {
         this.afterPromote = hook == null ? batchId -> { } : hook;
     }
 
-    /** One run: its batches share the "seen in this run" memory that counts cross-page duplicates. */
+    /** Test seam: runs inside the promotion transaction, after the target write and before the batch's check. */
+    public void beforeReconcile(SqlHook hook) {
+        this.beforeReconcile = hook == null ? (batchId, c) -> { } : hook;
+    }
+
+    /** A test seam given the promotion transaction's connection. */
+    public interface SqlHook {
+        void run(long batchId, Connection c) throws SQLException;
+    }
+
+    /**
+     * One run. Its batches share a bounded memory of recently promoted keys (cross-page duplicates), the
+     * state of open segments, and the rule that no position moves after a mismatch. Thread-safe: batches of
+     * one run may be submitted concurrently (each is its own transaction).
+     */
     private final class Run implements SyncRun {
         private final long runId;
-        private final String windowFrom;
-        private final String windowTo;
-        private final RecordMapper mapper = mapping().newMapper(lookups);
-        /** key → 64 bits of the content hash promoted or found unchanged earlier in this run. */
-        private final Map<String, Long> seen = new HashMap<>();
+        private final RunRequest request;
+        private final RunLease lease;
+        /** key hash → content hash of keys promoted or found unchanged lately in this run (bounded: see RecentKeys). */
+        private final RecentKeys seen = new RecentKeys(RECENT_KEYS);
+        private final Map<String, SegmentState> segments = new ConcurrentHashMap<>();
+        private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
         /** An initial load: the store held no key of this integration when the run started (see processBatch). */
-        private boolean storeWasEmpty;
-        private boolean targetWasEmpty;
-        private boolean ended;
-        private boolean failed;
-        private boolean allBalanced = true;
-        private Long reportedTotal;
-        private long received;
-        private long staged;
+        private volatile boolean storeWasEmpty;
+        private volatile boolean targetWasEmpty;
+        private volatile boolean ended;
+        private volatile boolean failed;
+        /** A batch or segment did not reconcile: from then on no position of this run moves. */
+        private volatile boolean mismatch;
+        private final AtomicLong received = new AtomicLong();
+        private final AtomicLong staged = new AtomicLong();
+        private final AtomicInteger segmentsClosed = new AtomicInteger();
+        private volatile String lastPositions;
 
-        Run(long runId, String windowFrom, String windowTo) {
+        Run(long runId, RunRequest request, RunLease lease) {
             this.runId = runId;
-            this.windowFrom = windowFrom;
-            this.windowTo = windowTo;
+            this.request = request;
+            this.lease = lease;
         }
 
         @Override
@@ -193,22 +285,18 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
         }
 
         @Override
-        public BatchResult submit(List<JsonNode> records, Long reportedTotal, String where) {
-            return process(records, reportedTotal, where, null);
+        public BatchResult submit(Batch batch) {
+            return process(batch, null);
         }
 
-        BatchResult process(List<JsonNode> records, Long total, String where, List<Long> replayIds) {
+        BatchResult process(Batch batch, List<Long> replayIds) {
             if (ended) {
                 throw new IllegalStateException(integration() + ": run " + runId + " has ended");
             }
-            if (total != null) {
-                reportedTotal = total;
-            }
             try {
-                BatchResult r = processBatch(this, records, total, where, replayIds);
-                received += r.received();
-                staged += r.staged();
-                allBalanced &= r.reconciled();
+                BatchResult r = processBatch(this, batch, replayIds);
+                received.addAndGet(r.received());
+                staged.addAndGet(r.staged());
                 return r;
             } catch (RuntimeException | Error e) {
                 failed = true;
@@ -217,24 +305,35 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
         }
 
         @Override
-        public void complete(String newPosition) {
-            if (failed) {
-                throw new IllegalStateException(integration() + ": run " + runId + " had a failed batch; its position cannot move");
+        public void addSourceStats(SourceStats stats) {
+            try (Connection c = dataSource.getConnection()) {
+                Ledger.addRunStats(c, runId, stats, 0);
+            } catch (SQLException e) {
+                LOG.warn("{}: could not record source counters of run {}: {}", integration(), runId, e.getMessage());
             }
-            boolean coversTotal = reportedTotal == null || received >= reportedTotal;
-            boolean balanced = allBalanced && coversTotal;
-            String detail = (allBalanced ? "" : "a batch did not reconcile; ")
-                    + (coversTotal ? "" : "received " + received + " records but the source reported " + reportedTotal);
+        }
+
+        @Override
+        public RunStatus complete() {
+            if (failed) {
+                throw new IllegalStateException(integration() + ": run " + runId + " had a failed batch; it cannot complete");
+            }
+            RunStatus status = mismatch ? RunStatus.MISMATCH : RunStatus.SUCCEEDED;
+            String detail = problems.isEmpty() ? null : String.join("; ", problems);
             inTransaction(c -> {
-                if (newPosition != null) {
-                    SourcePositions.set(c, integration(), SourcePositions.WATERMARK, newPosition, runId);
-                }
-                Ledger.endRun(c, runId, "SUCCEEDED", newPosition, null);
-                reconciler.storeRunVerdict(c, runId, balanced, staged, detail.isEmpty() ? null : detail);
+                Ledger.addRunStats(c, runId, new SourceStats(0, 0, 0, 0), segmentsClosed.get());
+                Ledger.endRun(c, runId, status.name(), lastPositions, detail);
+                reconciler.storeRunVerdict(c, runId, mismatch ? "MISMATCH" : "BALANCED", staged.get(), detail);
             });
             ended = true;
-            LOG.info("{}: run {} succeeded: {} records received, {} rows staged, position {}", integration(), runId,
-                    received, staged, newPosition == null ? "unchanged" : "→ " + newPosition);
+            releaseLease();
+            if (mismatch) {
+                LOG.warn("ALERT {}: run {} ended MISMATCH, positions kept at the last reconciled segment: {}", integration(), runId, detail);
+            } else {
+                LOG.info("{}: run {} succeeded: {} records received, {} rows staged, positions {}", integration(), runId,
+                        received.get(), staged.get(), lastPositions == null ? "unchanged" : lastPositions);
+            }
+            return status;
         }
 
         @Override
@@ -245,11 +344,13 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
             ended = true;
             String message = cause == null ? "failed" : String.valueOf(cause.getMessage());
             try (Connection c = dataSource.getConnection()) {
-                Ledger.endRun(c, runId, "FAILED", null, message);
+                Ledger.endRun(c, runId, "FAILED", lastPositions, message);
             } catch (SQLException e) {
                 LOG.error("{}: could not record the failure of run {}: {}", integration(), runId, e.getMessage());
             }
-            LOG.warn("{}: run {} failed; position stays at {}: {}", integration(), runId, position().orElse("(none)"), message);
+            releaseLease();
+            LOG.warn("{}: run {} failed; positions stay at {}: {}", integration(), runId,
+                    lastPositions == null ? "what earlier runs committed" : lastPositions, message);
         }
 
         @Override
@@ -257,19 +358,44 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
             if (!ended) {
                 fail(new IllegalStateException("run closed without complete()"));
             }
+            releaseLease();
+        }
+
+        private void releaseLease() {
+            if (lease != null) {
+                lease.close();
+            }
         }
     }
 
-    private BatchResult processBatch(Run run, List<JsonNode> records, Long reportedTotal, String where, List<Long> replayIds) {
+    /** What the run knows of one open segment. Batches of a segment arrive in order from one source thread. */
+    private static final class SegmentState {
+        DistinctCounter distinct;
+        long received;
+        int batches;
+        int unreconciled;
+
+        SegmentState(boolean countDistinct) {
+            this.distinct = countDistinct ? new DistinctCounter() : null;
+        }
+    }
+
+    private BatchResult processBatch(Run run, Batch batch, List<Long> replayIds) {
+        List<JsonNode> records = batch.records();
+        String where = batch.where();
         BatchCounts n = new BatchCounts();
         n.received = records.size();
         long batchId = -1;
         String stage = "opening the batch";
         try (Connection c = dataSource.getConnection()) {
-            batchId = Ledger.openBatch(c, run.runId, integration(), where, run.windowFrom, run.windowTo, reportedTotal, records.size());
+            batchId = Ledger.openBatch(c, run.runId, integration(), where, batch.segment() == null ? null : batch.segment().label(),
+                    run.request.windowFrom(), run.request.windowTo(), batch.reportedTotal(), records.size());
 
             stage = "mapping";
             long t0 = System.nanoTime();
+            RecordMapper mapper = mapping().newMapper(lookups);
+            boolean countDistinct = batch.segment() != null && batch.segment().countDistinct();
+            long[] identities = countDistinct ? new long[records.size()] : null;
             List<DeadLetterStore.Rejection> rejections = new ArrayList<>();
             List<Long> replayed = new ArrayList<>();
             LinkedHashMap<String, MappedRow> byKey = new LinkedHashMap<>(records.size() * 2);
@@ -278,7 +404,7 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
                 JsonNode record = records.get(i);
                 List<MappedRow> rows;
                 try {
-                    rows = run.mapper.map(record);
+                    rows = mapper.map(record);
                     for (MappedRow row : rows) {
                         String[] problem = columnChecks.check(row.values());
                         if (problem != null) {
@@ -287,16 +413,28 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
                     }
                 } catch (RecordRejectedException e) {
                     rejections.add(new DeadLetterStore.Rejection(where, i, e.field(), describe(where, i, e.getMessage()), record.toString()));
+                    if (countDistinct) {
+                        identities[i] = hash64(DeadLetterStore.md5(record.toString()));
+                    }
                     continue;
                 } catch (ColumnRejection e) {
                     rejections.add(new DeadLetterStore.Rejection(where, i, e.field, describe(where, i, "field '" + e.field + "' " + e.reason),
                             record.toString()));
+                    if (countDistinct) {
+                        identities[i] = hash64(DeadLetterStore.md5(record.toString()));
+                    }
                     continue;
                 } catch (RuntimeException | StackOverflowError e) { // e.g. a Groovy expression failing on this record
                     rejections.add(new DeadLetterStore.Rejection(where, i, "record", describe(where, i, e.toString()), record.toString()));
+                    if (countDistinct) {
+                        identities[i] = hash64(DeadLetterStore.md5(record.toString()));
+                    }
                     continue;
                 }
                 mappedRecords++;
+                if (countDistinct) {
+                    identities[i] = recordIdentity(rows, record);
+                }
                 if (replayIds != null) {
                     replayed.add(replayIds.get(i));
                 }
@@ -312,15 +450,15 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
             // Dedupe against this run (cross-page duplicates) and against what Ferry promoted before.
             List<MappedRow> candidates = new ArrayList<>(byKey.size());
             for (MappedRow row : byKey.values()) {
-                Long seenHash = run.seen.get(row.businessKey());
-                if (seenHash != null && seenHash == hash64(row.contentHash())) {
+                if (run.seen.contains(hash64(DeadLetterStore.md5(row.businessKey())), hash64(row.contentHash()))) {
                     n.duplicates++;
                 } else {
                     candidates.add(row);
                 }
             }
             // On an initial load the store holds nothing a lookup could find (keys promoted earlier in this run
-            // are in run.seen); a replica racing on the same keys is still caught by the claim in promotion.
+            // are claimed in the store: a duplicate the bounded memory forgot is found by the claim in promotion
+            // and counted as already current); a replica racing on the same keys is caught the same way.
             Map<String, String> known = run.storeWasEmpty ? Map.of()
                     : IdempotencyStore.knownHashes(c, integration(), candidates.stream().map(MappedRow::businessKey).toList());
             List<MappedRow> toStage = new ArrayList<>(candidates.size());
@@ -346,23 +484,27 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
             stage = "promotion";
             beforePromote.accept(batchId);
             long t2 = System.nanoTime();
-            promoteWithRetry(c, run.runId, batchId, n, rejections, replayed, t2, run.storeWasEmpty && run.targetWasEmpty);
+            long mapped = mappedRecords;
+            long id = batchId;
+            Outcome outcome = promoteWithRetry(c, run, batchId, n, rejections, replayed, t2,
+                    run.storeWasEmpty && run.targetWasEmpty, batch, identities,
+                    counts -> reconciler.reconcileBatch(c, run.runId, id, new BatchReconciler.Counts(
+                            counts.received, counts.rejected, mapped, counts.rows, counts.duplicates, counts.unchanged, counts.staged,
+                            counts.inserted, counts.updated, counts.unmatched, counts.alreadyCurrent)));
 
             for (MappedRow row : toStage) {
-                run.seen.put(row.businessKey(), hash64(row.contentHash()));
+                run.seen.put(hash64(DeadLetterStore.md5(row.businessKey())), hash64(row.contentHash()));
             }
             for (MappedRow row : unchanged) {
-                run.seen.put(row.businessKey(), hash64(row.contentHash()));
+                run.seen.put(hash64(DeadLetterStore.md5(row.businessKey())), hash64(row.contentHash()));
             }
-
-            stage = "reconciliation";
             afterPromote.accept(batchId);
-            BatchReconciler.Result r = reconciler.reconcileBatch(c, run.runId, batchId, new BatchReconciler.Counts(
-                    n.received, n.rejected, mappedRecords, n.rows, n.duplicates, n.unchanged, n.staged,
-                    n.inserted, n.updated, n.unmatched, n.alreadyCurrent));
-            LOG.info("{}: batch {} ({}) promoted: {} received, {} staged, {} inserted, {} updated, {} rejected",
-                    integration(), batchId, where, n.received, n.staged, n.inserted, n.updated, n.rejected);
-            return n.toResult(batchId, r.balanced());
+            LOG.info("{}: batch {} ({}) promoted: {} received, {} staged, {} inserted, {} updated, {} rejected{}{}",
+                    integration(), batchId, where, n.received, n.staged, n.inserted, n.updated, n.rejected,
+                    outcome.segmentVerdict == null ? "" : "; segment [" + batch.segment().label() + "] " + outcome.segmentVerdict,
+                    outcome.committed.isEmpty() ? "" : "; positions " + outcome.committed.stream()
+                            .map(p -> p.name() + "=" + p.value()).collect(Collectors.joining(", ")));
+            return n.toResult(batchId, outcome.reconciled, outcome.segmentVerdict, outcome.committed);
         } catch (SQLException | RuntimeException | Error e) {
             String message = integration() + ": batch " + batchId + " (" + where + ") failed during " + stage + ": " + e.getMessage();
             markFailed(batchId, message);
@@ -373,23 +515,95 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
         }
     }
 
-    private void promoteWithRetry(Connection c, long runId, long batchId, BatchCounts n, List<DeadLetterStore.Rejection> rejections,
-                                  List<Long> replayed, long startNanos, boolean storeMirrorsTarget) throws SQLException {
+    /** What the promotion transaction decided. */
+    private record Outcome(boolean reconciled, String segmentVerdict, List<Position> committed) {
+    }
+
+    private interface BatchCheck {
+        BatchReconciler.Result check(BatchCounts counts) throws SQLException;
+    }
+
+    /**
+     * The promotion transaction: the lease is still ours; claim keys and write the target; dead letters and
+     * the ledger row; the batch's reconciliation; for a segment's last batch, the segment's verdict; then —
+     * only when all of it holds — the positions the batch reached. One commit for all of it.
+     */
+    private Outcome promoteWithRetry(Connection c, Run run, long batchId, BatchCounts n, List<DeadLetterStore.Rejection> rejections,
+                                     List<Long> replayed, long startNanos, boolean storeMirrorsTarget, Batch batch,
+                                     long[] identities, BatchCheck check) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             c.setAutoCommit(false);
             boolean committed = false;
             try {
+                if (run.lease != null) {
+                    run.lease.verify(c);
+                }
                 if (n.staged > 0) {
                     promoter.promote(c, batchId, n, storeMirrorsTarget);
                 }
-                DeadLetterStore.insert(c, integration(), runId, batchId, rejections);
+                DeadLetterStore.insert(c, integration(), run.runId, batchId, rejections);
                 if (!replayed.isEmpty()) {
                     DeadLetterStore.markReplayed(c, replayed, batchId);
                 }
                 Ledger.markPromoted(c, batchId, n, (System.nanoTime() - startNanos) / 1_000_000);
+                beforeReconcile.run(batchId, c);
+                boolean reconciled = check.check(n).balanced();
+
+                // The segment this batch belongs to: its state changes only once this transaction commits.
+                SegmentState state = null;
+                SegmentState next = null;
+                String verdict = null;
+                if (batch.segment() != null) {
+                    state = run.segments.computeIfAbsent(batch.segment().label(), k -> new SegmentState(batch.segment().countDistinct()));
+                    next = new SegmentState(false);
+                    next.received = state.received + n.received;
+                    next.batches = state.batches + 1;
+                    next.unreconciled = state.unreconciled + (reconciled ? 0 : 1);
+                    DistinctCounter distinct = state.distinct == null ? null : state.distinct.copy();
+                    if (distinct != null) {
+                        for (long id : identities) {
+                            distinct.add(id);
+                        }
+                    }
+                    if (batch.end() != null) {
+                        verdict = segmentVerdict(c, run, batchId, batch, next, distinct);
+                    }
+                    next.distinct = distinct;
+                }
+                boolean positionsMove = reconciled && !run.mismatch && !"MISMATCH".equals(verdict);
+                List<Position> moved = new ArrayList<>();
+                if (positionsMove) {
+                    for (Position p : batch.positions()) {
+                        if (SourcePositions.advance(c, integration(), p, run.runId, batchId)) {
+                            moved.add(p);
+                        } else {
+                            String w = "position '" + p.name() + "' → " + p.value() + " refused: it would move backwards";
+                            Ledger.addWarning(c, batchId, w);
+                            LOG.warn("{}: batch {}: {}", integration(), batchId, w);
+                        }
+                    }
+                }
                 c.commit();
                 committed = true;
-                return;
+                if (state != null) {
+                    if (batch.end() != null) {
+                        run.segments.remove(batch.segment().label());
+                        run.segmentsClosed.incrementAndGet();
+                    } else {
+                        run.segments.put(batch.segment().label(), next);
+                    }
+                }
+                if (!reconciled) {
+                    run.mismatch = true;
+                    run.problems.add("batch " + batchId + " (" + batch.where() + ") did not reconcile");
+                }
+                if ("MISMATCH".equals(verdict)) {
+                    run.mismatch = true;
+                }
+                if (!moved.isEmpty()) {
+                    run.lastPositions = moved.stream().map(p -> p.name() + "=" + p.value()).collect(Collectors.joining(", "));
+                }
+                return new Outcome(reconciled, verdict, List.copyOf(moved));
             } catch (SQLException e) {
                 c.rollback(); // release the locks before any wait
                 // Two replicas claiming overlapping keys can deadlock in InnoDB; the loser retries and then
@@ -410,6 +624,41 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
                 c.setAutoCommit(true);
             }
         }
+    }
+
+    /**
+     * A segment's verdict, a claim about the source: every batch of the segment reconciled with the target,
+     * and the distinct records received (or records, when the source's records cannot repeat) reach the count
+     * the source gave. Without a count from the source it is UNVERIFIED, never BALANCED.
+     */
+    private String segmentVerdict(Connection c, Run run, long batchId, Batch batch, SegmentState s, DistinctCounter distinct)
+            throws SQLException {
+        Long sourceCount = batch.end().sourceCount();
+        long received = distinct != null ? distinct.size() : s.received;
+        String receivedWhat = distinct != null ? "distinct records" : "records";
+        String label = batch.segment().label();
+        String status;
+        String detail;
+        if (s.unreconciled > 0) {
+            status = "MISMATCH";
+            detail = s.unreconciled + " of " + s.batches + " batches did not reconcile with the target";
+        } else if (sourceCount == null) {
+            status = "UNVERIFIED";
+            detail = "the source gave no count; received " + received + " " + receivedWhat + ", all promoted and checked";
+        } else if (received < sourceCount) {
+            status = "MISMATCH";
+            detail = "the source's " + batch.end().countedBy() + " is " + sourceCount + " but " + received + " " + receivedWhat
+                    + " were received: " + (sourceCount - received) + " not read";
+        } else {
+            status = "BALANCED";
+            detail = "source " + sourceCount + " (" + batch.end().countedBy() + "), received " + received + " " + receivedWhat
+                    + ", all promoted and checked";
+        }
+        if ("MISMATCH".equals(status)) {
+            run.problems.add("segment [" + label + "]: " + detail);
+        }
+        reconciler.storeSegmentVerdict(c, run.runId, batchId, label, status, sourceCount, received, detail);
+        return status;
     }
 
     private void markFailed(long batchId, String message) {
@@ -444,6 +693,20 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
 
     private String describe(String where, int index, String reason) {
         return integration() + ": " + (where == null ? "" : where + ", ") + "record " + (index + 1) + ": " + reason;
+    }
+
+    /**
+     * A record's identity for counting distinct records of a segment: its rows' business keys (a record read
+     * twice has the same keys, whatever changed in it), or the payload when it flattens into no row.
+     */
+    private static long recordIdentity(List<MappedRow> rows, JsonNode record) {
+        if (rows.isEmpty()) {
+            return hash64(DeadLetterStore.md5(record.toString()));
+        }
+        if (rows.size() == 1) {
+            return hash64(DeadLetterStore.md5(rows.get(0).businessKey()));
+        }
+        return hash64(DeadLetterStore.md5(rows.stream().map(MappedRow::businessKey).sorted().collect(Collectors.joining("\u0000"))));
     }
 
     private static long hash64(String hexHash) {

@@ -17,14 +17,30 @@ final class Ledger {
     private Ledger() {
     }
 
-    static long openRun(Connection c, String integration, String windowFrom, String windowTo, String positionBefore) throws SQLException {
+    static long openRun(Connection c, String integration, RunRequest request, String owner, String positionBefore) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO ferry_run (integration, window_from, window_to, position_before, status, started_at) "
-                        + "VALUES (?, ?, ?, ?, 'RUNNING', NOW(3))", Statement.RETURN_GENERATED_KEYS)) {
+                "INSERT INTO ferry_run (integration, run_trigger, owner, window_from, window_to, position_before, status, started_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, 'RUNNING', NOW(3))", Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, integration);
-            ps.setString(2, windowFrom);
-            ps.setString(3, windowTo);
-            ps.setString(4, positionBefore);
+            ps.setString(2, request.trigger());
+            ps.setString(3, owner);
+            ps.setString(4, request.windowFrom());
+            ps.setString(5, request.windowTo());
+            ps.setString(6, truncate(positionBefore, 255));
+            ps.executeUpdate();
+            return generatedId(ps);
+        }
+    }
+
+    /** A run that did not start: SKIPPED (the lease was held) or FAILED (bad configuration), with the reason. */
+    static long closedRun(Connection c, String integration, String trigger, String status, String reason) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO ferry_run (integration, run_trigger, status, error, started_at, ended_at) VALUES (?, ?, ?, ?, NOW(3), NOW(3))",
+                Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, integration);
+            ps.setString(2, trigger);
+            ps.setString(3, status);
+            ps.setString(4, reason);
             ps.executeUpdate();
             return generatedId(ps);
         }
@@ -34,29 +50,36 @@ final class Ledger {
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE ferry_run SET status = ?, position_after = ?, error = ?, ended_at = NOW(3) WHERE id = ?")) {
             ps.setString(1, status);
-            ps.setString(2, positionAfter);
+            ps.setString(2, truncate(positionAfter, 255));
             ps.setString(3, error);
             ps.setLong(4, runId);
             ps.executeUpdate();
         }
     }
 
-    static long openBatch(Connection c, long runId, String integration, String sourceRef, String windowFrom, String windowTo,
-                          Long reportedTotal, int received) throws SQLException {
+    static void addRunStats(Connection c, long runId, SyncRun.SourceStats stats, int segments) throws SQLException {
+        Promoter.execute(c, "UPDATE ferry_run SET requests = requests + ?, retries = retries + ?, throttled = throttled + ?, "
+                        + "server_errors = server_errors + ?, segments = segments + ? WHERE id = ?",
+                stats.requests(), stats.retries(), stats.throttled(), stats.serverErrors(), segments, runId);
+    }
+
+    static long openBatch(Connection c, long runId, String integration, String sourceRef, String segment, String windowFrom,
+                          String windowTo, Long reportedTotal, int received) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO ferry_batch (run_id, integration, source_ref, window_from, window_to, reported_total, received, status, started_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, 'STAGING', NOW(3))", Statement.RETURN_GENERATED_KEYS)) {
+                "INSERT INTO ferry_batch (run_id, integration, source_ref, segment, window_from, window_to, reported_total, received, "
+                        + "status, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'STAGING', NOW(3))", Statement.RETURN_GENERATED_KEYS)) {
             ps.setLong(1, runId);
             ps.setString(2, integration);
             ps.setString(3, truncate(sourceRef, 255));
-            ps.setString(4, windowFrom);
-            ps.setString(5, windowTo);
+            ps.setString(4, truncate(segment, 255));
+            ps.setString(5, windowFrom);
+            ps.setString(6, windowTo);
             if (reportedTotal == null) {
-                ps.setNull(6, Types.BIGINT);
+                ps.setNull(7, Types.BIGINT);
             } else {
-                ps.setLong(6, reportedTotal);
+                ps.setLong(7, reportedTotal);
             }
-            ps.setInt(7, received);
+            ps.setInt(8, received);
             ps.executeUpdate();
             return generatedId(ps);
         }
@@ -90,6 +113,10 @@ final class Ledger {
             ps.setLong(6, batchId);
             ps.executeUpdate();
         }
+    }
+
+    static void addWarning(Connection c, long batchId, String warning) throws SQLException {
+        Promoter.execute(c, "UPDATE ferry_batch SET warnings = CONCAT_WS('; ', warnings, ?) WHERE id = ?", warning, batchId);
     }
 
     static void markFailed(Connection c, long batchId, String error) throws SQLException {

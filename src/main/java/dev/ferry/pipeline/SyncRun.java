@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
- * One execution of an integration against its source: a window (for an HTTP pull), a file (SFTP), a
- * poll of a topic. A source hands records to the run in batches; each {@link #submit} stages and promotes
- * one batch in its own transaction with its ledger row. The source position moves only through
- * {@link #complete}, after every batch of the run has been promoted — so a failure mid-run keeps what was
- * promoted and the next run re-reads from the old position (duplicates are then skipped by the dedupe).
+ * One execution of an integration against its source: a window (an HTTP pull), a file (SFTP), a stream of
+ * polls (Kafka). A source hands records to the run in {@link Batch}es; each {@link #submit} maps, dedupes,
+ * stages and promotes one batch in one transaction with its ledger row, dead letters, reconciliation and the
+ * positions the batch reached. Positions therefore move batch by batch and never past data that was not
+ * read, promoted and checked: a crash resumes after the last promoted batch.
+ *
+ * <p>Once a batch or segment does not reconcile, no later position of the run moves (the run ends MISMATCH).
+ * Batches may be submitted from several threads (Kafka partitions); each batch is its own transaction.
  */
 public interface SyncRun extends AutoCloseable {
 
@@ -18,23 +21,35 @@ public interface SyncRun extends AutoCloseable {
     String integration();
 
     /**
-     * Maps, dedupes, stages and promotes one batch. Records that fail mapping go to the dead letter
-     * store and the batch goes on.
-     *
-     * @param records       the raw records as the source delivered them (before flattening)
-     * @param reportedTotal the total the source says it holds for this run, if it reports one; else null
-     * @param where         where in the source this batch came from, for the ledger and error messages
-     *                      (e.g. "page 3", "orders-2026-11-22.csv lines 1-5000")
+     * Maps, dedupes, stages and promotes one batch. Records that fail mapping go to the dead letter store and
+     * the batch goes on; an outage (database, lookup table) fails the batch and nothing is dead-lettered.
      */
-    BatchResult submit(List<JsonNode> records, Long reportedTotal, String where);
+    BatchResult submit(Batch batch);
 
-    /** Marks the run successful and moves the source position to {@code newPosition} (null keeps it). */
-    void complete(String newPosition);
+    /** Shorthand for a batch without segment or positions. */
+    default BatchResult submit(List<JsonNode> records, Long reportedTotal, String where) {
+        return submit(Batch.of(records, where).withReportedTotal(reportedTotal));
+    }
 
-    /** Marks the run failed; the source position stays where it was. */
+    /** Adds source-side counters (requests, retries, 429s, 5xx) to the run's ledger row. */
+    void addSourceStats(SourceStats stats);
+
+    /**
+     * Ends the run: SUCCEEDED when every batch and segment reconciled, MISMATCH otherwise (the positions
+     * stayed at the last good segment). Returns the final status.
+     */
+    RunStatus complete();
+
+    /** Marks the run failed; positions stay at what earlier batches committed. */
     void fail(Throwable cause);
 
-    /** Fails the run if it was neither completed nor failed. */
+    /** Fails the run if it was neither completed nor failed; releases the run lease. */
     @Override
     void close();
+
+    /** Request counters of a source, for the run's ledger row (S0.12) and operators. */
+    record SourceStats(long requests, long retries, long throttled, long serverErrors) {
+    }
+
+    enum RunStatus { SUCCEEDED, MISMATCH, FAILED }
 }

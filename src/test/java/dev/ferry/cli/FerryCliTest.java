@@ -2,6 +2,7 @@ package dev.ferry.cli;
 
 import dev.ferry.Ferry;
 import dev.ferry.config.FerrySettings;
+import dev.ferry.pipeline.RunRequest;
 import dev.ferry.pipeline.SyncRun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -49,9 +50,9 @@ class FerryCliTest {
         System.setProperty("ferry.db.username", settings.dbUsername());
         System.setProperty("ferry.db.password", settings.dbPassword());
         System.setProperty("ferry.mappings-dir", mappings.toString());
-        try (Ferry ferry = Ferry.start(settings); SyncRun run = ferry.pipeline("parcels").startRun(null, null)) {
+        try (Ferry ferry = Ferry.start(settings); SyncRun run = ferry.pipeline("parcels").startRun(RunRequest.of("manual", null, null))) {
             run.submit(json("{\"id\":\"p1\",\"weight\":3}", "{\"id\":\"p2\",\"weight\":\"heavy\"}"), null, "page 1");
-            run.complete(null);
+            run.complete();
         }
 
         String list = cli("dead-letters", "list", "--integration", "parcels", "--payload");

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.LocalDateTime;
 import java.util.List;
 
 import static dev.ferry.FerryTestSupport.execute;
@@ -83,18 +84,20 @@ class JdbcIntegrationPipelineTest {
     @Test
     void newKeysInsertChangedUpdateUnchangedSkip() {
         BatchResult first;
-        try (SyncRun run = pipeline.startRun("a", "b")) {
-            first = run.submit(page(order("A1", "N", 1, 2), order("A2", "N", 5)), null, "page 1");
-            run.complete("2026-11-23 10:00:00");
+        try (SyncRun run = pipeline.startRun(RunRequest.of("manual", "a", "b"))) {
+            first = run.submit(Batch.of(page(order("A1", "N", 1, 2), order("A2", "N", 5)), "page 1")
+                    .committing(Position.time("watermark", "2026-11-23 10:00:00", LocalDateTime.of(2026, 11, 23, 10, 0))));
+            run.complete();
         }
         assertThat(first.inserted()).isEqualTo(3);
         assertThat(first.reconciled()).isTrue();
-        assertThat(pipeline.position()).contains("2026-11-23 10:00:00");
+        assertThat(first.positionsCommitted()).extracting(Position::name).containsExactly("watermark");
+        assertThat(pipeline.position("watermark")).map(Position::value).contains("2026-11-23 10:00:00");
 
         BatchResult second;
-        try (SyncRun run = pipeline.startRun("b", "c")) {
+        try (SyncRun run = pipeline.startRun(RunRequest.of("manual", "b", "c"))) {
             second = run.submit(page(order("A1", "S", 1, 2), order("A2", "N", 5), order("A3", "N", 7)), null, "page 1");
-            run.complete("2026-11-23 11:00:00");
+            run.complete();
         }
         assertThat(second.rows()).isEqualTo(4);
         assertThat(second.inserted()).as("A3-1 is new").isEqualTo(1);
@@ -110,10 +113,10 @@ class JdbcIntegrationPipelineTest {
 
     @Test
     void duplicatesWithinABatchAndAcrossPagesOfARunAreCountedNotWrittenTwice() {
-        try (SyncRun run = pipeline.startRun(null, null)) {
+        try (SyncRun run = pipeline.startRun(RunRequest.of("manual", null, null))) {
             BatchResult p1 = run.submit(page(order("B1", "N", 1), order("B2", "N", 1), order("B2", "N", 1)), null, "page 1");
             BatchResult p2 = run.submit(page(order("B2", "N", 1), order("B3", "N", 1)), null, "page 2");
-            run.complete(null);
+            run.complete();
             assertThat(p1.duplicates()).isEqualTo(1);
             assertThat(p1.staged()).isEqualTo(2);
             assertThat(p2.duplicates()).as("B2 repeated on the next page").isEqualTo(1);
@@ -125,11 +128,11 @@ class JdbcIntegrationPipelineTest {
     @Test
     void malformedRecordGoesToDeadLetterStoreAndTheBatchGoesOn() {
         BatchResult r;
-        try (SyncRun run = pipeline.startRun(null, null)) {
+        try (SyncRun run = pipeline.startRun(RunRequest.of("manual", null, null))) {
             r = run.submit(page(order("C1", "N", 1), "{\"order_no\":\"C2\",\"lines\":[{\"line_no\":1,\"qty\":\"lots\"}]}",
                     "{\"order_no\":\"C3\",\"note\":\"much too long for ten\",\"lines\":[{\"line_no\":1,\"qty\":1}]}",
                     order("C4", "N", 2)), null, "page 7");
-            run.complete(null);
+            run.complete();
         }
         assertThat(r.rejected()).isEqualTo(2);
         assertThat(r.inserted()).isEqualTo(2);
@@ -145,9 +148,9 @@ class JdbcIntegrationPipelineTest {
 
     @Test
     void deadLettersCanBeReplayedOnceTheCauseIsFixed() {
-        try (SyncRun run = pipeline.startRun(null, null)) {
+        try (SyncRun run = pipeline.startRun(RunRequest.of("manual", null, null))) {
             run.submit(page("{\"order_no\":\"D1\",\"note\":\"far too long a note\",\"lines\":[{\"line_no\":1,\"qty\":1}]}"), null, "page 1");
-            run.complete(null);
+            run.complete();
         }
         assertThat(ferry.deadLetters().list("orders", "NEW", 10)).hasSize(1);
         execute(ferry, "ALTER TABLE order_line MODIFY note VARCHAR(100)");
@@ -163,13 +166,13 @@ class JdbcIntegrationPipelineTest {
 
     @Test
     void aDeadLetterWhoseRecordWasSinceDeliveredAgainIsNotReplayedOverTheNewerVersion() {
-        try (SyncRun run = pipeline.startRun(null, null)) {
+        try (SyncRun run = pipeline.startRun(RunRequest.of("manual", null, null))) {
             run.submit(page("{\"order_no\":\"S1\",\"note\":\"old and far too long\",\"lines\":[{\"line_no\":1,\"qty\":1}]}"), null, "page 1");
-            run.complete(null);
+            run.complete();
         }
-        try (SyncRun run = pipeline.startRun(null, null)) { // the source fixed the record
+        try (SyncRun run = pipeline.startRun(RunRequest.of("manual", null, null))) { // the source fixed the record
             run.submit(page("{\"order_no\":\"S1\",\"note\":\"new\",\"lines\":[{\"line_no\":1,\"qty\":2}]}"), null, "page 1");
-            run.complete(null);
+            run.complete();
         }
         execute(ferry, "ALTER TABLE order_line MODIFY note VARCHAR(100)");
         ferry.close();
@@ -187,68 +190,96 @@ class JdbcIntegrationPipelineTest {
                 throw new IllegalStateException("simulated crash before promotion");
             }
         });
-        try (SyncRun run = pipeline.startRun("w0", "w1")) {
+        try (SyncRun run = pipeline.startRun(RunRequest.of("manual", "w0", "w1"))) {
             run.submit(page(order("E1", "N", 1), order("E2", "N", 1)), null, "page 1");
             assertThatThrownBy(() -> run.submit(page(order("E3", "N", 1), order("E4", "N", 1)), null, "page 2"))
                     .isInstanceOf(PipelineException.class)
                     .hasMessageContaining("orders: batch 2 (page 2) failed during promotion");
             run.fail(new IllegalStateException("page 2 failed"));
         }
-        assertThat(pipeline.position()).as("the position does not move past unpromoted data").isEmpty();
+        assertThat(pipeline.position("watermark")).as("the position does not move past unpromoted data").isEmpty();
         assertThat(queryLong(ferry, "SELECT COUNT(*) FROM order_line")).isEqualTo(2);
         assertThat(queryString(ferry, "SELECT status FROM ferry_batch WHERE id = 2")).isEqualTo("FAILED");
 
         pipeline.beforePromote(null);
         BatchResult p1;
         BatchResult p2;
-        try (SyncRun run = pipeline.startRun("w0", "w1")) { // the next run re-reads the same window
+        try (SyncRun run = pipeline.startRun(RunRequest.of("manual", "w0", "w1"))) { // the next run re-reads the same window
             p1 = run.submit(page(order("E1", "N", 1), order("E2", "N", 1)), null, "page 1");
-            p2 = run.submit(page(order("E3", "N", 1), order("E4", "N", 1)), null, "page 2");
-            run.complete("w1");
+            p2 = run.submit(Batch.of(page(order("E3", "N", 1), order("E4", "N", 1)), "page 2")
+                    .committing(Position.sequence("watermark", "w1", 1)));
+            run.complete();
         }
         assertThat(p1.unchanged()).isEqualTo(2);
         assertThat(p1.inserted()).isZero();
         assertThat(p2.inserted()).isEqualTo(2);
         assertThat(queryLong(ferry, "SELECT COUNT(*) FROM order_line")).isEqualTo(4);
         assertThat(queryLong(ferry, "SELECT COUNT(DISTINCT id) FROM order_line")).isEqualTo(4);
-        assertThat(pipeline.position()).contains("w1");
+        assertThat(pipeline.position("watermark")).map(Position::value).contains("w1");
     }
 
     @Test
     void reconciliationCatchesATargetThatDoesNotHoldWhatWasStaged() {
-        // Something alters the target behind Ferry's back right after the promotion committed.
-        pipeline.afterPromote(batchId -> execute(ferry, "UPDATE order_line SET qty = qty + 1 WHERE order_no = 'F2'"));
+        try (SyncRun run = pipeline.startRun(RunRequest.of("manual", null, null))) {
+            run.submit(page(order("F1", "N", 1), order("F2", "N", 1)), null, "page 1");
+            run.complete();
+        }
+        // Something alters the target behind Ferry's back between the write and the check (both in one transaction;
+        // a trigger would be the realistic culprit, but MariaDB rejects INSERT … SELECT under BEFORE triggers).
+        pipeline.beforeReconcile((batchId, c) -> {
+            try (var s = c.createStatement()) {
+                s.executeUpdate("UPDATE order_line SET qty = qty + 1 WHERE order_no = 'F2'");
+            }
+        });
         BatchResult r;
-        try (SyncRun run = pipeline.startRun(null, null)) {
-            r = run.submit(page(order("F1", "N", 1), order("F2", "N", 1)), null, "page 1");
-            run.complete(null);
+        SyncRun.RunStatus status;
+        try (SyncRun run = pipeline.startRun(RunRequest.of("manual", null, null))) {
+            r = run.submit(Batch.of(page(order("F1", "N", 2), order("F2", "N", 2)), "page 1")
+                    .committing(Position.sequence("watermark", 7)));
+            status = run.complete();
+        } finally {
+            pipeline.beforeReconcile(null);
         }
         assertThat(r.reconciled()).isFalse();
-        assertThat(queryString(ferry, "SELECT status FROM ferry_reconciliation WHERE scope = 'BATCH'")).isEqualTo("MISMATCH");
+        assertThat(status).isEqualTo(SyncRun.RunStatus.MISMATCH);
+        assertThat(r.positionsCommitted()).as("a batch that does not reconcile moves no position").isEmpty();
+        assertThat(pipeline.position("watermark")).isEmpty();
+        assertThat(queryString(ferry, "SELECT status FROM ferry_reconciliation WHERE scope = 'BATCH' AND batch_id = " + r.batchId()))
+                .isEqualTo("MISMATCH");
         assertThat(queryString(ferry, "SELECT business_key FROM ferry_reconciliation_diff WHERE kind = 'DIFFERENT'")).isEqualTo("F2-1");
-        assertThat(queryString(ferry, "SELECT status FROM ferry_reconciliation WHERE scope = 'RUN'")).isEqualTo("MISMATCH");
+        assertThat(queryString(ferry, "SELECT status FROM ferry_reconciliation WHERE scope = 'RUN' ORDER BY id DESC LIMIT 1"))
+                .isEqualTo("MISMATCH");
     }
 
     @Test
-    void aRunThatReceivedFewerRecordsThanTheSourceReportedDoesNotBalance() {
-        try (SyncRun run = pipeline.startRun(null, null)) {
-            run.submit(page(order("G1", "N", 1)), 2L, "page 1");
-            run.complete(null);
+    void aSegmentThatReceivedFewerDistinctRecordsThanTheSourceReportedIsAMismatchAndKeepsThePosition() {
+        Batch.Segment slice = new Batch.Segment("2026-11-01 → 2026-11-08", true);
+        BatchResult end;
+        try (SyncRun run = pipeline.startRun(RunRequest.of("manual", null, null))) {
+            // G1 arrives twice (a shifted page): 3 records received, 2 distinct, the source says 3
+            run.submit(Batch.of(page(order("G1", "N", 1), order("G2", "N", 1)), "page 1").inSegment(slice));
+            end = run.submit(Batch.of(page(order("G1", "N", 1)), "page 2").inSegment(slice)
+                    .endingSegment(3L, "reported total").committing(Position.sequence("watermark", 9)));
+            assertThat(run.complete()).isEqualTo(SyncRun.RunStatus.MISMATCH);
         }
-        assertThat(queryString(ferry, "SELECT detail FROM ferry_reconciliation WHERE scope = 'RUN'"))
-                .contains("received 1 records but the source reported 2");
+        assertThat(end.segmentVerdict()).isEqualTo("MISMATCH");
+        assertThat(end.positionsCommitted()).isEmpty();
+        assertThat(pipeline.position("watermark")).isEmpty();
+        assertThat(queryString(ferry, "SELECT detail FROM ferry_reconciliation WHERE scope = 'SEGMENT'"))
+                .contains("reported total is 3 but 2 distinct records were received");
+        assertThat(queryString(ferry, "SELECT status FROM ferry_run")).isEqualTo("MISMATCH");
     }
 
     @Test
     void keysReDeliveredUnchangedStaySeenAndOnlyKeysTheSourceStoppedSendingArePurged() {
-        try (SyncRun run = pipeline.startRun(null, null)) {
+        try (SyncRun run = pipeline.startRun(RunRequest.of("manual", null, null))) {
             run.submit(page(order("K1", "N", 1), order("K2", "N", 1)), null, "page 1");
-            run.complete(null);
+            run.complete();
         }
         execute(ferry, "UPDATE ferry_idempotency SET last_seen = NOW() - INTERVAL 200 DAY");
-        try (SyncRun run = pipeline.startRun(null, null)) { // K1 comes again, unchanged; K2 no longer
+        try (SyncRun run = pipeline.startRun(RunRequest.of("manual", null, null))) { // K1 comes again, unchanged; K2 no longer
             assertThat(run.submit(page(order("K1", "N", 1)), null, "page 1").unchanged()).isEqualTo(1);
-            run.complete(null);
+            run.complete();
         }
         ferry.housekeeping();
         assertThat(queryString(ferry, "SELECT GROUP_CONCAT(business_key) FROM ferry_idempotency")).isEqualTo("K1-1");
@@ -256,9 +287,9 @@ class JdbcIntegrationPipelineTest {
 
     @Test
     void housekeepingPurgesStagingRowsPastRetention() {
-        try (SyncRun run = pipeline.startRun(null, null)) {
+        try (SyncRun run = pipeline.startRun(RunRequest.of("manual", null, null))) {
             run.submit(page(order("H1", "N", 1)), null, "page 1");
-            run.complete(null);
+            run.complete();
         }
         String stg = pipeline.target().stagingTable();
         assertThat(queryLong(ferry, "SELECT COUNT(*) FROM " + stg)).isEqualTo(1);

@@ -40,9 +40,9 @@ class StagingPathsTest {
                 "CREATE TABLE note (id VARCHAR(10) PRIMARY KEY, body VARCHAR(50))");
         try (Ferry ferry = Ferry.start(settings)) {
             BatchResult r;
-            try (SyncRun run = ferry.pipeline("notes").startRun(null, null)) {
+            try (SyncRun run = ferry.pipeline("notes").startRun(RunRequest.of("manual", null, null))) {
                 r = run.submit(json("{\"id\":\"n1\",\"body\":\"tab\\there \\\\N back\\nline\"}", "{\"id\":\"n2\",\"body\":null}"), null, "page 1");
-                run.complete(null);
+                run.complete();
             }
             assertThat(r.inserted()).isEqualTo(2);
             assertThat(r.reconciled()).isTrue();

@@ -43,9 +43,9 @@ class WriteModesTest {
                 "INSERT INTO so_head VALUES ('SO1', 'OPEN', 'acme'), ('SO2', 'OPEN', 'globex')"));
         JdbcIntegrationPipeline p = ferry.pipeline("so-status");
         BatchResult r;
-        try (SyncRun run = p.startRun(null, null)) {
+        try (SyncRun run = p.startRun(RunRequest.of("manual", null, null))) {
             r = run.submit(json("{\"so\":\"SO1\",\"status\":\"CLOSED\"}", "{\"so\":\"SO9\",\"status\":\"CLOSED\"}"), null, "page 1");
-            run.complete(null);
+            run.complete();
         }
         assertThat(r.updated()).isEqualTo(1);
         assertThat(r.unmatched()).isEqualTo(1);
@@ -56,9 +56,9 @@ class WriteModesTest {
 
         // The order head appears later: the same status record must now be applied, not skipped as unchanged.
         dev.ferry.FerryTestSupport.execute(ferry, "INSERT INTO so_head VALUES ('SO9', 'OPEN', 'initech')");
-        try (SyncRun run = p.startRun(null, null)) {
+        try (SyncRun run = p.startRun(RunRequest.of("manual", null, null))) {
             r = run.submit(json("{\"so\":\"SO9\",\"status\":\"CLOSED\"}"), null, "page 1");
-            run.complete(null);
+            run.complete();
         }
         assertThat(r.updated()).isEqualTo(1);
         assertThat(queryString(ferry, "SELECT SO_STATUS FROM so_head WHERE SO_NUMBER = 'SO9'")).isEqualTo("CLOSED");
@@ -77,14 +77,14 @@ class WriteModesTest {
         ferry = Ferry.start(freshDatabase("insert_only_test", mappings,
                 "CREATE TABLE event_log (id VARCHAR(20) PRIMARY KEY, body VARCHAR(50))"));
         JdbcIntegrationPipeline p = ferry.pipeline("events");
-        try (SyncRun run = p.startRun(null, null)) {
+        try (SyncRun run = p.startRun(RunRequest.of("manual", null, null))) {
             run.submit(json("{\"id\":\"e1\",\"body\":\"first\"}"), null, "page 1");
-            run.complete(null);
+            run.complete();
         }
         BatchResult r;
-        try (SyncRun run = p.startRun(null, null)) {
+        try (SyncRun run = p.startRun(RunRequest.of("manual", null, null))) {
             r = run.submit(json("{\"id\":\"e1\",\"body\":\"rewritten\"}", "{\"id\":\"e2\",\"body\":\"second\"}"), null, "page 1");
-            run.complete(null);
+            run.complete();
         }
         assertThat(r.inserted()).isEqualTo(1);
         assertThat(r.unmatched()).as("e1 exists: insert-only leaves it").isEqualTo(1);
@@ -108,10 +108,10 @@ class WriteModesTest {
                 "CREATE TABLE customer (code VARCHAR(10) PRIMARY KEY, name VARCHAR(20), email VARCHAR(40))",
                 "INSERT INTO customer VALUES ('c1', 'Kept Name', 'old@example.com')"));
         BatchResult r;
-        try (SyncRun run = ferry.pipeline("customers").startRun(null, null)) {
+        try (SyncRun run = ferry.pipeline("customers").startRun(RunRequest.of("manual", null, null))) {
             r = run.submit(json("{\"code\":\"c1\",\"name\":\"Other\",\"email\":\"new@example.com\"}",
                     "{\"code\":\"c2\",\"name\":\"Second\",\"email\":\"c2@example.com\"}"), null, "page 1");
-            run.complete(null);
+            run.complete();
         }
         assertThat(r.updated()).as("c1 was in the target before Ferry's first run").isEqualTo(1);
         assertThat(r.inserted()).isEqualTo(1);

@@ -2,10 +2,10 @@ package dev.ferry.source.http;
 
 import dev.ferry.pipeline.IntegrationPipeline;
 import dev.ferry.pipeline.IntegrationRegistry;
+import dev.ferry.pipeline.RunLeaseHeldException;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultProducer;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs one pull per exchange, synchronously. The exchange body becomes the run summary; a failed pull
@@ -19,9 +19,8 @@ public class FerryHttpProducer extends DefaultProducer {
     public static final String HEADER_BATCHES = "FerryBatches";
     public static final String HEADER_WINDOW_FROM = "FerryWindowFrom";
     public static final String HEADER_WINDOW_TO = "FerryWindowTo";
-
-    /** Two overlapping runs of one endpoint would race on the position; the second one is refused. */
-    private final AtomicBoolean running = new AtomicBoolean();
+    /** Set when the trigger found the run lease held and skipped. */
+    public static final String HEADER_SKIPPED = "FerrySkipped";
 
     public FerryHttpProducer(FerryHttpEndpoint endpoint) {
         super(endpoint);
@@ -42,10 +41,6 @@ public class FerryHttpProducer extends DefaultProducer {
                     + IntegrationRegistry.BEAN_NAME + "' in the Camel registry");
         }
         IntegrationPipeline pipeline = registry.get(endpoint.getIntegration());
-        if (!running.compareAndSet(false, true)) {
-            throw new IllegalStateException(endpoint.getIntegration()
-                    + ": a pull is still running; this trigger is skipped (the next one catches up)");
-        }
         try {
             RunSummary summary = endpoint.newRun(pipeline).execute();
             var msg = exchange.getMessage();
@@ -56,8 +51,10 @@ public class FerryHttpProducer extends DefaultProducer {
             msg.setHeader(HEADER_BATCHES, summary.batches());
             msg.setHeader(HEADER_WINDOW_FROM, summary.windowFrom());
             msg.setHeader(HEADER_WINDOW_TO, summary.windowTo());
-        } finally {
-            running.set(false);
+        } catch (RunLeaseHeldException e) {
+            // Another run of this integration (another replica, the remedy route, a backfill) is working: skip.
+            exchange.getMessage().setBody(java.util.Map.of("integration", endpoint.getIntegration(), "skipped", e.getMessage()));
+            exchange.getMessage().setHeader(HEADER_SKIPPED, true);
         }
     }
 }

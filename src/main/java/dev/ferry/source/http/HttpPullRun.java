@@ -2,7 +2,11 @@ package dev.ferry.source.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.pipeline.Batch;
 import dev.ferry.pipeline.IntegrationPipeline;
+import dev.ferry.pipeline.Position;
+import dev.ferry.pipeline.RunRequest;
+import dev.ferry.pipeline.SourcePositions;
 import dev.ferry.pipeline.SyncRun;
 import org.apache.camel.util.URISupport;
 
@@ -59,7 +63,7 @@ final class HttpPullRun {
     RunSummary execute() {
         ZonedDateTime now = ZonedDateTime.ofInstant(config.clock().instant(), config.zoneId());
         DateTimeFormatter positionFormat = RequestTemplate.formatter(config.getPositionPattern());
-        Optional<String> position = pipeline.position();
+        Optional<String> position = pipeline.position(SourcePositions.WATERMARK).map(Position::value);
         keptPosition = position.orElse("(none)");
         PullWindow window = config.getWindow() == WindowMode.remedy
                 ? PullWindow.remedy(config.getRemedyDays(), now)
@@ -68,11 +72,17 @@ final class HttpPullRun {
         String from = positionFormat.format(window.from());
         String to = positionFormat.format(window.to());
 
+        String trigger = config.getWindow() == WindowMode.remedy ? "remedy" : "schedule";
         // close() only guards against leaks; fail() runs first (try-with-resources closes before its own catch)
-        try (SyncRun run = pipeline.startRun(from, to)) {
+        try (SyncRun run = pipeline.startRun(RunRequest.of(trigger, from, to))) {
             try {
-                Walk walk = walk(run, window);
-                run.complete(window.newPosition());
+                Batch.Segment segment = new Batch.Segment(from + " → " + to, config.getTotalPath() != null);
+                Walk walk = walk(run, window, segment);
+                List<Position> reached = window.newPosition() == null ? List.of()
+                        : List.of(Position.time(SourcePositions.WATERMARK, window.newPosition(), window.to().toLocalDateTime()));
+                run.submit(Batch.of(List.of(), "end of window").inSegment(segment)
+                        .endingSegment(walk.reportedTotal, "reported total").committing(reached));
+                run.complete();
                 return new RunSummary(integration, run.runId(), config.getWindow().name(), from, to,
                         window.newPosition(), walk.pages, walk.records, walk.batches, walk.reportedTotal);
             } catch (PullFailedException e) {
@@ -116,7 +126,7 @@ final class HttpPullRun {
      * current one (the benchmark showed the two cores ~40% idle when the walk was strictly sequential).
      * Order is kept, and nothing is submitted after a failure on either side.
      */
-    private Walk walk(SyncRun run, PullWindow window) throws InterruptedException {
+    private Walk walk(SyncRun run, PullWindow window, Batch.Segment segment) throws InterruptedException {
         Walk walk = new Walk();
         BlockingQueue<Object> ahead = new ArrayBlockingQueue<>(PAGES_AHEAD);
         Thread fetcher = new Thread(() -> {
@@ -161,11 +171,11 @@ final class HttpPullRun {
                 walk.bufferTo = page.label();
                 int batchSize = config.getBatchSize() > 0 ? config.getBatchSize() : 1;
                 while (walk.buffer.size() >= batchSize) {
-                    submit(run, walk, config.getBatchSize() > 0 ? batchSize : walk.buffer.size());
+                    submit(run, walk, segment, config.getBatchSize() > 0 ? batchSize : walk.buffer.size());
                 }
             }
             if (!walk.buffer.isEmpty()) {
-                submit(run, walk, walk.buffer.size());
+                submit(run, walk, segment, walk.buffer.size());
             }
             return walk;
         } finally {
@@ -241,13 +251,13 @@ final class HttpPullRun {
         return positional && reportedTotal != null && (long) pages * config.getPageSize() >= reportedTotal;
     }
 
-    private void submit(SyncRun run, Walk walk, int count) {
+    private void submit(SyncRun run, Walk walk, Batch.Segment segment, int count) {
         List<JsonNode> batch = new ArrayList<>(walk.buffer.subList(0, count));
         walk.buffer.subList(0, count).clear();
         String where = walk.bufferFrom.equals(walk.bufferTo) ? walk.bufferFrom : walk.bufferFrom + " to " + walk.bufferTo;
         walk.bufferFrom = walk.bufferTo; // what stays in the buffer came from the latest page
         try {
-            run.submit(batch, walk.reportedTotal, where);
+            run.submit(Batch.of(batch, where).inSegment(segment).withReportedTotal(walk.reportedTotal));
         } catch (RuntimeException e) {
             throw failure("submitting " + where + " failed: " + scrub(String.valueOf(e.getMessage())), e);
         }

@@ -1,8 +1,7 @@
-package dev.ferry.reconcile;
+package dev.ferry.pipeline;
 
 import dev.ferry.mapping.TargetSpec;
 import dev.ferry.mapping.WriteMode;
-import dev.ferry.pipeline.TargetTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,13 +15,13 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Reconciliation, first form: after each batch is promoted, (1) its ledger counts must balance and (2)
+ * The batch's own check, inside its promotion transaction (before the positions it reached may move): after each batch is promoted, (1) its ledger counts must balance and (2)
  * every staged key must be in the target with the content Ferry staged — compared column by column in
  * one set query (null-safe {@code <=>}), not row by row. A row a later batch has since superseded (the
  * idempotency store holds a newer hash) is not a mismatch. Results go to {@code ferry_reconciliation}
  * (+ {@code _diff}); a mismatch is also logged as an alert line. The full engine (S1.x, S4.x) comes later.
  */
-public final class BatchReconciler {
+final class BatchReconciler {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchReconciler.class);
     private static final int MAX_STORED_DIFFS = 1000;
@@ -69,8 +68,8 @@ public final class BatchReconciler {
         for (String p : countProblems) {
             diffs.add(0, new Diff(null, "COUNT", p));
         }
-        long id = store(c, runId, batchId, "BATCH", balanced, countProblems.isEmpty(), n.staged(), missingDifferent[0],
-                missingDifferent[1], detail, diffs);
+        long id = store(c, runId, batchId, null, "BATCH", balanced ? "BALANCED" : "MISMATCH", countProblems.isEmpty(), n.staged(),
+                missingDifferent[0], missingDifferent[1], null, null, detail, diffs);
         if (!balanced) {
             LOG.warn("ALERT reconciliation mismatch: integration={} run={} batch={} missing={} different={} counts={} (see ferry_reconciliation id {})",
                     target.mapping().integration(), runId, batchId, missingDifferent[0], missingDifferent[1],
@@ -79,13 +78,29 @@ public final class BatchReconciler {
         return new Result(id, balanced, countProblems.isEmpty(), n.staged(), missingDifferent[0], missingDifferent[1], detail);
     }
 
-    /** Stores a run-level verdict (all batches balanced, source total covered). */
-    public long storeRunVerdict(Connection c, long runId, boolean balanced, long checked, String detail) throws SQLException {
+    /** Stores a run-level verdict: every batch and segment of the run reconciled, or what did not. */
+    public long storeRunVerdict(Connection c, long runId, String status, long checked, String detail) throws SQLException {
+        boolean balanced = !"MISMATCH".equals(status);
         if (!balanced) {
             LOG.warn("ALERT reconciliation mismatch: integration={} run={}: {}", target.mapping().integration(), runId, detail);
         }
         List<Diff> diffs = balanced ? List.of() : List.of(new Diff(null, "COUNT", detail));
-        return store(c, runId, null, "RUN", balanced, balanced, checked, 0, 0, detail, diffs);
+        return store(c, runId, null, null, "RUN", status, balanced, checked, 0, 0, null, null, detail, diffs);
+    }
+
+    /**
+     * Stores a segment's verdict (an HTTP slice, a file, a partition): the source's count against the
+     * distinct records received, and whether every batch of the segment reconciled with the target.
+     */
+    public long storeSegmentVerdict(Connection c, long runId, long batchId, String segment, String status, Long sourceCount,
+                                    long receivedDistinct, String detail) throws SQLException {
+        if ("MISMATCH".equals(status)) {
+            LOG.warn("ALERT reconciliation mismatch: integration={} run={} segment [{}]: {}; the position stays",
+                    target.mapping().integration(), runId, segment, detail);
+        }
+        List<Diff> diffs = "MISMATCH".equals(status) ? List.of(new Diff(null, "COUNT", detail)) : List.of();
+        return store(c, runId, batchId, segment, "SEGMENT", status, !"MISMATCH".equals(status), receivedDistinct, 0, 0,
+                sourceCount, receivedDistinct, detail, diffs);
     }
 
     private long[] compareContent(Connection c, long batchId, List<Diff> diffs) throws SQLException {
@@ -145,23 +160,28 @@ public final class BatchReconciler {
         return new long[]{missing, different};
     }
 
-    private long store(Connection c, long runId, Long batchId, String scope, boolean balanced, boolean countsBalanced,
-                       long checked, long missing, long different, String detail, List<Diff> diffs) throws SQLException {
+    private long store(Connection c, long runId, Long batchId, String segment, String scope, String status, boolean countsBalanced,
+                       long checked, long missing, long different, Long sourceCount, Long receivedDistinct, String detail,
+                       List<Diff> diffs) throws SQLException {
         long id;
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO ferry_reconciliation (integration, run_id, batch_id, scope, status, checked_keys, missing, different, "
-                        + "counts_balanced, detail, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NOW(3))",
+                "INSERT INTO ferry_reconciliation (integration, run_id, batch_id, segment, scope, status, checked_keys, missing, different, "
+                        + "counts_balanced, detail, source_count, received_distinct, checked_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NOW(3))",
                 Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, target.mapping().integration());
             ps.setLong(2, runId);
             ps.setObject(3, batchId);
-            ps.setString(4, scope);
-            ps.setString(5, balanced ? "BALANCED" : "MISMATCH");
-            ps.setLong(6, checked);
-            ps.setLong(7, missing);
-            ps.setLong(8, different);
-            ps.setBoolean(9, countsBalanced);
-            ps.setString(10, detail);
+            ps.setString(4, Ledger.truncate(segment, 255));
+            ps.setString(5, scope);
+            ps.setString(6, status);
+            ps.setLong(7, checked);
+            ps.setLong(8, missing);
+            ps.setLong(9, different);
+            ps.setBoolean(10, countsBalanced);
+            ps.setString(11, detail);
+            ps.setObject(12, sourceCount);
+            ps.setObject(13, receivedDistinct);
             ps.executeUpdate();
             try (ResultSet rs = ps.getGeneratedKeys()) {
                 rs.next();
