@@ -18,6 +18,8 @@ public final class ApiFaults {
     private final Map<Integer, Integer> failOnce = new ConcurrentHashMap<>();
     private volatile boolean duplicatesAcrossPages;
     private volatile int rateLimitEvery;
+    private final Map<Integer, Runnable> beforeRequest = new ConcurrentHashMap<>();
+    private volatile int hiddenFromList;
 
     /** The last record of page N is served again as the first of page N+1, as when paging over a moving sort. */
     public ApiFaults duplicatesAcrossPages(boolean on) {
@@ -47,10 +49,34 @@ public final class ApiFaults {
         return this;
     }
 
+    /**
+     * Runs {@code action} once, just before request number {@code n} is served — e.g. rows modified at the source
+     * while a client walks its pages.
+     */
+    public ApiFaults beforeRequest(int n, Runnable action) {
+        beforeRequest.put(n, action);
+        return this;
+    }
+
+    /**
+     * The list API silently leaves out the last {@code n} records of every window (its own totals agree with what
+     * it serves); the count API still counts them. Only a count from elsewhere can catch such an API.
+     */
+    public ApiFaults hideFromList(int n) {
+        this.hiddenFromList = n;
+        return this;
+    }
+
+    public int hiddenFromList() {
+        return hiddenFromList;
+    }
+
     /** Turns every fault off (counters are kept). */
     public ApiFaults clearFaults() {
         duplicatesAcrossPages = false;
         rateLimitEvery = 0;
+        hiddenFromList = 0;
+        beforeRequest.clear();
         failOnce.clear();
         return this;
     }
@@ -90,6 +116,13 @@ public final class ApiFaults {
 
     int arrive() {
         return arrivals.incrementAndGet();
+    }
+
+    void runBefore(int n) {
+        Runnable action = beforeRequest.remove(n);
+        if (action != null) {
+            action.run();
+        }
     }
 
     /** The status to inject for request {@code n}, or 0 to serve it normally. */
