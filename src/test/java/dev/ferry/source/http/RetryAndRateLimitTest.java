@@ -195,9 +195,8 @@ class RetryAndRateLimitTest extends FerryHttpTestSupport {
 
         assertThat(done.getException()).isNull();
         assertThat(api.requests).hasSize(5);
-        for (int i = 1; i < api.requests.size(); i++) {
-            assertThat(millisBetween(api.requests.get(i - 1), api.requests.get(i))).as("gap before request %d", i + 1)
-                    .isGreaterThanOrEqualTo(180);
-        }
+        // The limiter spaces the sends 200 ms apart; arrivals jitter with load on a shared machine, so the span of
+        // all five is checked rather than each gap (one late arrival shortens the next gap, not the span).
+        assertThat(millisBetween(api.requests.get(0), api.requests.get(4))).isGreaterThanOrEqualTo(4 * 200 - 40);
     }
 }

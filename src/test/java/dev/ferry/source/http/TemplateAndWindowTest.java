@@ -105,6 +105,15 @@ class TemplateAndWindowTest extends FerryHttpTestSupport {
     }
 
     @Test
+    void timeVariablesWithoutAZoneFailAtRouteStart() {
+        assertThatThrownBy(() -> pull("ferry-http:jst-refunds?clock=#testClock&recordSelector=#itemsSelector&url=RAW("
+                + api.base() + "/refunds?since=${LAST_SYNC_TIME})"))
+                .hasMessageContaining("the templates use time variables, so set zone");
+        assertThat(pipeline.runs).isEmpty();
+        assertThat(api.requests).isEmpty();
+    }
+
+    @Test
     void remedyDaysWidensTheWindow() {
         api.on("/refunds", (n, req) -> LocalApi.Reply.json(page(0, 1, null)));
         pull(endpoint("url", api.base() + "/refunds", "window", "remedy", "remedyDays", "3"));
