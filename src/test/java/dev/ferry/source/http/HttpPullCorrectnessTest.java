@@ -323,6 +323,19 @@ class HttpPullCorrectnessTest {
     }
 
     @Test
+    void aWatermarkThatWouldMoveBackwardsIsRefused() {
+        api = server(new JstRefunds(clock, 50, 24, 17L), null);
+        ferry.pipeline("jst-refunds").setPosition(dev.ferry.pipeline.Position.time("watermark", "2026-11-23 12:00:00",
+                LocalDateTime.of(2026, 11, 23, 12, 0)), true); // an operator moved it ahead of the data
+        Exchange e = pull(jst("cursorField", "modified", "overlap", "P1D"));
+
+        assertThat(e.getException()).isNull();
+        assertThat(count("SELECT COUNT(*) FROM refund_list_query")).isPositive();
+        assertThat(watermark()).isEqualTo("2026-11-23 12:00:00");
+        assertThat(string("SELECT warnings FROM ferry_batch ORDER BY id DESC LIMIT 1")).contains("refused: it would move backwards");
+    }
+
+    @Test
     void aCountRequestDecidesTheVerdictWhenTheListApiLeavesRecordsOut() {
         JstRefunds refunds = new JstRefunds(clock, 120, 24, 19L);
         api = server(refunds, null);
