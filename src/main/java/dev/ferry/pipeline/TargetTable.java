@@ -219,7 +219,7 @@ public final class TargetTable {
     record UniqueIndex(String name, List<String> parts) {
 
         boolean functional() {
-            return parts.contains(null);
+            return parts.stream().anyMatch(java.util.Objects::isNull);
         }
 
         String describe() {
