@@ -5,6 +5,9 @@ import com.mysql.cj.jdbc.JdbcConnection;
 
 import java.io.IOException;
 import java.io.InputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -17,12 +20,17 @@ import java.sql.SQLException;
  * it sends that stream whatever name the server gave. {@code allowLoadLocalInfileInPath} is no help: on that
  * path the driver ignores the hooked stream and reads only real files. So every Ferry connection carries one
  * gate as its hooked stream (installed before each statement by {@link LocalInfileGuard}): armed with a
- * staging batch for exactly one LOAD DATA statement, and refusing every other request with an I/O error. A
- * rogue or compromised server can therefore never read {@code /proc/self/environ} or any other local file.
+ * staging batch for exactly one LOAD DATA statement, and answering every other request with an empty file
+ * (and a warning in the log). A rogue or compromised server can therefore never read {@code /proc/self/environ}
+ * or any other local file. Empty rather than an I/O error: an error mid-request leaves the connection's packets
+ * out of order, and the server learns nothing either way.
  */
 public final class LocalInfileGate extends InputStream {
 
+    private static final Logger LOG = LoggerFactory.getLogger(LocalInfileGate.class);
+
     private InputStream batch;
+    private boolean refusalLogged;
 
     /** Arms the connection's gate with one batch; closing the handle disarms it. */
     public static Armed arm(Connection c, InputStream batch) throws SQLException {
@@ -45,27 +53,32 @@ public final class LocalInfileGate extends InputStream {
         return gate;
     }
 
-    private InputStream armed() throws IOException {
-        if (batch == null) {
-            throw new IOException("Ferry refused the server's request for a local file: it sends only its own staging stream");
+    /** Null when the gate is not armed: the request did not come from Ferry's own LOAD DATA. */
+    private InputStream armed() {
+        if (batch == null && !refusalLogged) {
+            refusalLogged = true;
+            LOG.warn("The database asked for a local file outside Ferry's LOAD DATA staging; it was sent an empty file");
         }
         return batch;
     }
 
     @Override
     public int read() throws IOException {
-        return armed().read();
+        InputStream in = armed();
+        return in == null ? -1 : in.read();
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        return armed().read(b, off, len);
+        InputStream in = armed();
+        return in == null ? -1 : in.read(b, off, len);
     }
 
     /** The driver closes the stream it sent: that ends the batch, not the gate. */
     @Override
     public void close() {
         batch = null;
+        refusalLogged = false;
     }
 
     /** An armed gate; closing it disarms. */

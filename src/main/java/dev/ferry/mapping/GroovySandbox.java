@@ -9,6 +9,7 @@ import org.codehaus.groovy.ast.expr.Expression;
 import org.codehaus.groovy.ast.expr.MethodCallExpression;
 import org.codehaus.groovy.ast.expr.MethodPointerExpression;
 import org.codehaus.groovy.ast.expr.PropertyExpression;
+import org.codehaus.groovy.ast.expr.RangeExpression;
 import org.codehaus.groovy.ast.expr.StaticMethodCallExpression;
 import org.codehaus.groovy.control.CompilerConfiguration;
 import org.codehaus.groovy.control.customizers.SecureASTCustomizer;
@@ -25,7 +26,7 @@ import java.util.Set;
  * anywhere — in {@code new}, casts, declarations and static calls — and refuses members that reach the
  * runtime: {@code getClass}/{@code class}, class loaders, reflection, meta-classes, {@code invokeMethod},
  * {@code execute}, {@code evaluate}, {@code exit}, {@code toURL}, … as well as method or property names
- * computed at run time. So no file, network, process, reflection, class loading, {@code System},
+ * computed at run time (so a subscript takes a written-out index: {@code record['id']}, {@code items[0]}). So no file, network, process, reflection, class loading, {@code System},
  * {@code Eval} or {@code GroovyShell}. It narrows what a mapping file can do; mapping files remain code,
  * reviewed as such.
  */
@@ -50,7 +51,7 @@ final class GroovySandbox {
             "declaredConstructors", "methods", "fields", "constructors", "getResource", "getResourceAsStream",
             "getProtectionDomain", "protectionDomain", "getModule", "module", "loadClass", "parseClass", "defineClass",
             "getBinding", "binding", "setBinding", "load", "loadLibrary", "getRuntime", "runtime", "asType", "with",
-            "invoke", "rehydrate", "setDelegate", "delegate", "owner", "thisObject");
+            "invoke", "rehydrate", "getAt", "putAt", "setDelegate", "delegate", "owner", "thisObject");
 
     private GroovySandbox() {
     }
@@ -90,9 +91,17 @@ final class GroovySandbox {
             if (e instanceof PropertyExpression p) {
                 return member(p.getPropertyAsString());
             }
-            if (e instanceof BinaryExpression b && b.getOperation().getType() == Types.LEFT_SQUARE_BRACKET
-                    && b.getRightExpression() instanceof ConstantExpression c && c.getValue() instanceof String s) {
-                return member(s);
+            if (e instanceof BinaryExpression b && b.getOperation().getType() == Types.LEFT_SQUARE_BRACKET) {
+                // x['name'] reads a property: the same rules as x.name, so the index must be written out
+                Expression index = b.getRightExpression();
+                if (index instanceof ConstantExpression c) {
+                    return c.getValue() instanceof String s ? member(s) : null;
+                }
+                if (index instanceof RangeExpression r && r.getFrom() instanceof ConstantExpression
+                        && r.getTo() instanceof ConstantExpression) {
+                    return null;
+                }
+                return "a subscript with a computed index is not allowed (write record['name'] or items[0])";
             }
             return null;
         }
