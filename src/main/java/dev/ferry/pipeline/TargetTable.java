@@ -106,6 +106,7 @@ public final class TargetTable {
             }
             if (mapping.target().mode() != WriteMode.UPDATE_ONLY) {
                 checkOtherUniqueIndexes(file, mapping, table, uniqueIndexes, columns);
+                checkUnmappedRequiredColumns(c, file, mapping, table);
             }
             return new TargetTable(mapping, columns);
         } catch (SQLException e) {
@@ -285,6 +286,26 @@ public final class TargetTable {
                     + ": a row equal on it but not on the match columns would overwrite a different record (ON DUPLICATE KEY "
                     + "fires on any unique index). Drop it, or allow it in the mapping with target.allowOtherUniqueKeys: ["
                     + conflicting.stream().map(UniqueIndex::name).collect(Collectors.joining(", ")) + "]");
+        }
+    }
+
+    /** An unmapped NOT NULL column without a default would refuse every insert: a mapping error, not bad rows. */
+    private static void checkUnmappedRequiredColumns(Connection c, String file, Mapping mapping, String table) throws SQLException {
+        Set<String> mapped = new LinkedHashSet<>();
+        mapping.columns().forEach(m -> mapped.add(m.toLowerCase()));
+        try (PreparedStatement ps = c.prepareStatement("SELECT column_name FROM information_schema.columns WHERE table_schema = DATABASE() "
+                + "AND table_name = ? AND is_nullable = 'NO' AND column_default IS NULL AND LOWER(extra) NOT LIKE '%auto_increment%' "
+                + "AND LOWER(extra) NOT LIKE '%generated%' ORDER BY ordinal_position")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (!mapped.contains(rs.getString(1).toLowerCase())) {
+                        throw new MappingException(file + ": target table '" + table + "' column '" + rs.getString(1)
+                                + "' is NOT NULL without a default and no field maps it: every insert would be refused; "
+                                + "map it or give it a default");
+                    }
+                }
+            }
         }
     }
 

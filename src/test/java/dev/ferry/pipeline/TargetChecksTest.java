@@ -131,6 +131,24 @@ class TargetChecksTest {
     }
 
     @Test
+    void anUnmappedNotNullColumnWithoutADefaultRefusesStartupInsteadOfRefusingEveryRow() {
+        Path file = writeMapping(mappings, "m.yaml", """
+                integration: customers
+                key: "{id}"
+                fields:
+                  id: { from: id }
+                target: { table: customer, matchOn: [id] }
+                """);
+        var settings = freshDatabase("target_unique_test", mappings,
+                "CREATE TABLE customer (id VARCHAR(10) PRIMARY KEY, region VARCHAR(10) NOT NULL, "
+                        + "created TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)");
+        assertThatThrownBy(() -> Ferry.start(settings))
+                .isInstanceOf(MappingException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("column 'region' is NOT NULL without a default and no field maps it");
+    }
+
+    @Test
     void aFunctionalUniqueIndexIsNeverTheMatchIndexAndCountsAsAnotherUniqueIndex() {
         // MySQL 8 lists a functional key part with column_name NULL; MariaDB has no functional indexes, so the
         // rows information_schema.statistics would give are built here.
