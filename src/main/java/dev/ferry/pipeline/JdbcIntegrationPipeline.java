@@ -705,7 +705,7 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
                 c.rollback(); // release the locks before any wait
                 // Two replicas claiming overlapping keys can deadlock in InnoDB; the loser retries and then
                 // finds the keys current. Anything else is a real failure.
-                boolean deadlock = e.getErrorCode() == 1213 || e.getErrorCode() == 1205 || "40001".equals(e.getSQLState());
+                boolean deadlock = SqlErrors.isLockConflict(e);
                 if (!deadlock || attempt == MAX_DEADLOCK_RETRIES) {
                     throw e;
                 }
