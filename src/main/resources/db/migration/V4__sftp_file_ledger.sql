@@ -15,7 +15,7 @@ CREATE TABLE ferry_sftp_file (
     attempts      INT NOT NULL DEFAULT 0,          -- loads tried (downloads that failed included)
     run_id        BIGINT NULL,                     -- the run that last worked on it
     batch_ids     VARCHAR(2000) NULL,              -- its batches in ferry_batch
-    lines         BIGINT NULL,                     -- data lines (header and trailer excluded)
+    line_count    BIGINT NULL,                     -- data lines (header and trailer excluded)
     trailer_count BIGINT NULL,                     -- the count its trailer line declares
     received      BIGINT NULL,
     staged        BIGINT NULL,

@@ -9,7 +9,6 @@ import org.apache.commons.csv.CSVRecord;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -23,10 +22,10 @@ final class CsvRecordFile extends RecordFile {
     private final char delimiter;
     private final String charset;
 
-    CsvRecordFile(BufferedReader reader, String name, char delimiter, char quote, Pattern trailer) throws IOException {
+    CsvRecordFile(BufferedReader reader, String name, char delimiter, char quote, Pattern trailer, String charset) throws IOException {
         super(name, trailer);
         this.delimiter = delimiter;
-        this.charset = "the declared encoding";
+        this.charset = charset;
         CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setQuote(quote).setHeader()
                 .setSkipHeaderRecord(true).setIgnoreEmptyLines(true).setAllowMissingColumnNames(false).get();
         try {
@@ -34,15 +33,13 @@ final class CsvRecordFile extends RecordFile {
         } catch (UncheckedIOException | IOException e) {
             reader.close();
             Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
-            if (cause instanceof CharacterCodingException) {
-                throw undecodable(1, cause, charset);
-            }
             throw new FileParseException(1, "has no readable header line: " + cause.getMessage(), e);
         } catch (IllegalArgumentException e) {
             reader.close();
             throw new FileParseException(1, "header line: " + e.getMessage(), e);
         }
         this.header = parser.getHeaderNames();
+        checkDecoded(String.join(",", header), 1, charset);
         if (header.isEmpty()) {
             throw new FileParseException(1, "has no header line", null);
         }
@@ -60,15 +57,13 @@ final class CsvRecordFile extends RecordFile {
                 }
                 r = records.next();
             } catch (UncheckedIOException e) {
-                if (e.getCause() instanceof CharacterCodingException) {
-                    throw undecodable(line, e.getCause(), charset);
-                }
                 // an unclosed quote or a stray character after one: the parser cannot find the next record
                 throw new FileParseException(line, "cannot be parsed at line " + line + ": " + e.getCause().getMessage(), e);
             } catch (IllegalStateException e) {
                 throw new FileParseException(line, "cannot be parsed at line " + line + ": " + e.getMessage(), e);
             }
             String raw = String.join(String.valueOf(delimiter), r.values());
+            checkDecoded(raw, line, charset);
             if (trailer(raw, line)) {
                 continue;
             }

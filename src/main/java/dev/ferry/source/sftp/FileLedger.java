@@ -40,7 +40,7 @@ public final class FileLedger {
     }
 
     private static final String COLUMNS = "id, integration, path, file_date, size, mtime, checksum, status, attempts, run_id, batch_ids, "
-            + "lines, trailer_count, received, staged, rejected, duplicates, verdict, detail";
+            + "line_count, trailer_count, received, staged, rejected, duplicates, verdict, detail";
 
     /** The newest version of a file, if Ferry has seen it. */
     public Optional<FileRow> latest(String integration, String name) {
@@ -100,7 +100,7 @@ public final class FileLedger {
     }
 
     void finished(long id, String status, LoadCounts n, String verdict, String detail, String batchIds) {
-        update("UPDATE ferry_sftp_file SET status = ?, lines = ?, trailer_count = ?, received = ?, staged = ?, rejected = ?, duplicates = ?, "
+        update("UPDATE ferry_sftp_file SET status = ?, line_count = ?, trailer_count = ?, received = ?, staged = ?, rejected = ?, duplicates = ?, "
                         + "verdict = ?, detail = ?, batch_ids = ?, updated_at = NOW(3) WHERE id = ?",
                 status, n.lines(), n.trailerCount(), n.received(), n.staged(), n.rejected(), n.duplicates(), verdict, detail,
                 batchIds == null || batchIds.length() <= 2000 ? batchIds : batchIds.substring(0, 1990) + ",…", id);
@@ -261,7 +261,7 @@ public final class FileLedger {
                     out.add(new FileRow(rs.getLong("id"), rs.getString("integration"), rs.getString("path"),
                             d == null ? null : d.toLocalDate(), rs.getLong("size"), rs.getLong("mtime"), rs.getString("checksum"),
                             rs.getString("status"), rs.getInt("attempts"), (Long) rs.getObject("run_id"), rs.getString("batch_ids"),
-                            (Long) rs.getObject("lines"), (Long) rs.getObject("trailer_count"), (Long) rs.getObject("received"),
+                            (Long) rs.getObject("line_count"), (Long) rs.getObject("trailer_count"), (Long) rs.getObject("received"),
                             (Long) rs.getObject("staged"), (Long) rs.getObject("rejected"), (Long) rs.getObject("duplicates"),
                             rs.getString("verdict"), rs.getString("detail")));
                 }

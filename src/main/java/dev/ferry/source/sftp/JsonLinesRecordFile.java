@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
 import java.util.regex.Pattern;
 
 /** JSON Lines: one JSON object per line; blank lines are skipped. */
@@ -18,9 +17,12 @@ final class JsonLinesRecordFile extends RecordFile {
     private final BufferedReader reader;
     private long line;
 
-    JsonLinesRecordFile(BufferedReader reader, String name, Pattern trailer) {
+    private final String charset;
+
+    JsonLinesRecordFile(BufferedReader reader, String name, Pattern trailer, String charset) {
         super(name, trailer);
         this.reader = reader;
+        this.charset = charset;
     }
 
     @Override
@@ -29,8 +31,6 @@ final class JsonLinesRecordFile extends RecordFile {
             String text;
             try {
                 text = reader.readLine();
-            } catch (CharacterCodingException e) {
-                throw undecodable(line + 1, e, "the declared encoding");
             } catch (IOException e) {
                 throw new FileParseException(line + 1, "cannot be read at line " + (line + 1) + ": " + e.getMessage(), e);
             }
@@ -38,6 +38,7 @@ final class JsonLinesRecordFile extends RecordFile {
                 return null;
             }
             line++;
+            checkDecoded(text, line, charset);
             if (text.isBlank() || trailer(text, line)) {
                 continue;
             }

@@ -5,7 +5,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.file.Files;
@@ -34,24 +33,30 @@ abstract class RecordFile implements Closeable {
     static RecordFile open(Path file, String name, FileFormat format, Charset charset, char delimiter, char quote, Pattern trailer)
             throws IOException {
         BufferedReader reader = reader(Files.newInputStream(file), charset);
-        return format == FileFormat.csv ? new CsvRecordFile(reader, name, delimiter, quote, trailer)
-                : new JsonLinesRecordFile(reader, name, trailer);
+        return format == FileFormat.csv ? new CsvRecordFile(reader, name, delimiter, quote, trailer, charset.name())
+                : new JsonLinesRecordFile(reader, name, trailer, charset.name());
     }
 
-    /** Strict decoder; a leading byte-order mark is skipped. */
+    /**
+     * Bytes that are not valid in the charset decode to U+FFFD, which the readers turn into an error naming the
+     * line (a decoder that throws cannot say which line: it decodes ahead in blocks). A byte-order mark is skipped.
+     */
     static BufferedReader reader(InputStream in, Charset charset) throws IOException {
-        var decoder = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        var decoder = charset.newDecoder().onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE)
+                .replaceWith("\uFFFD");
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, decoder), 1 << 16);
         reader.mark(1);
-        try {
-            if (reader.read() != '\uFEFF') {
-                reader.reset();
-            }
-        } catch (CharacterCodingException e) {
-            reader.close();
-            throw new FileParseException(1, "is not valid " + charset.name() + " at line 1", e);
+        if (reader.read() != '\uFEFF') {
+            reader.reset();
         }
         return reader;
+    }
+
+    /** Stops the file at the first line holding bytes the declared encoding cannot decode. */
+    protected void checkDecoded(String text, long line, String charset) {
+        if (text != null && text.indexOf('\uFFFD') >= 0) {
+            throw new FileParseException(line, "is not valid " + charset + " at line " + line + " (is the declared encoding right?)", null);
+        }
     }
 
     /** The next data line, or null at the end. */
@@ -82,11 +87,5 @@ abstract class RecordFile implements Closeable {
         }
         trailerLine = line;
         return true;
-    }
-
-    /** A decoding failure named for operators. */
-    protected FileParseException undecodable(long line, Throwable e, String charset) {
-        return new FileParseException(line, "is not valid " + charset + " near line " + line
-                + " (is the declared encoding right?)", e);
     }
 }
