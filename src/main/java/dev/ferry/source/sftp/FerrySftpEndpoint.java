@@ -188,12 +188,6 @@ public class FerrySftpEndpoint extends DefaultEndpoint {
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException(what + " needs the host option");
         }
-        if (username == null || username.isBlank()) {
-            throw new IllegalArgumentException(what + " needs the username option");
-        }
-        if ((password == null || password.isEmpty()) && (privateKeyFile == null || privateKeyFile.isBlank())) {
-            throw new IllegalArgumentException(what + " needs a password or a privateKeyFile");
-        }
         strictHostKeyChecking = strictHostKeyChecking == null ? "yes" : strictHostKeyChecking.trim().toLowerCase(Locale.ROOT);
         if (!strictHostKeyChecking.equals("yes") && !strictHostKeyChecking.equals("no")) {
             throw new IllegalArgumentException(what + ": strictHostKeyChecking must be yes or no");
@@ -202,9 +196,6 @@ public class FerrySftpEndpoint extends DefaultEndpoint {
             if (knownHostsFile == null || knownHostsFile.isBlank()) {
                 throw new IllegalArgumentException(what + " needs knownHostsFile (the server's host key), or an explicit "
                         + "strictHostKeyChecking=no");
-            }
-            if (!Files.isReadable(Path.of(knownHostsFile))) {
-                throw new IllegalArgumentException(what + ": knownHostsFile " + knownHostsFile + " cannot be read");
             }
         } else {
             LOG.warn("{}: strictHostKeyChecking=no — the SFTP server's host key is NOT verified; anyone between Ferry and {} "
@@ -237,6 +228,23 @@ public class FerrySftpEndpoint extends DefaultEndpoint {
         }
         if (maxAsks <= 0 || lagDays < 0 || maxRetries < 0 || alertAfterFailures <= 0) {
             throw new IllegalArgumentException(what + ": maxAsks and alertAfterFailures must be positive, lagDays and maxRetries not negative");
+        }
+    }
+
+    /**
+     * Checked at each poll rather than at route start: credentials and the known_hosts file come from the
+     * environment of the instance that polls, and a route file shipped for one environment must still start in another.
+     */
+    void checkCredentials() {
+        String what = "ferry-sftp:" + integration;
+        if (username == null || username.isBlank()) {
+            throw new SftpFailedException(what + " needs the username option", null);
+        }
+        if ((password == null || password.isEmpty()) && (privateKeyFile == null || privateKeyFile.isBlank())) {
+            throw new SftpFailedException(what + " needs a password or a privateKeyFile", null);
+        }
+        if (strictHostKeys() && !Files.isReadable(Path.of(knownHostsFile))) {
+            throw new SftpFailedException(what + ": knownHostsFile " + knownHostsFile + " cannot be read", null);
         }
     }
 
@@ -294,7 +302,11 @@ public class FerrySftpEndpoint extends DefaultEndpoint {
     }
 
     Clock clock() {
-        return clock != null ? clock : Clock.system(zoneId());
+        if (clock != null) {
+            return clock;
+        }
+        Clock bean = getCamelContext().getRegistry().lookupByNameAndType("ferryClock", Clock.class);
+        return bean != null ? bean : Clock.system(zoneId());
     }
 
     Duration minAge() {

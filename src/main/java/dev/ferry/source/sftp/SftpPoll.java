@@ -99,6 +99,7 @@ final class SftpPoll {
         try {
             List<ListedFile> listing;
             try {
+                config.checkCredentials();
                 listing = connectAndList(server);
             } catch (SftpFailedException e) {
                 int failures = ledger.pollFailed(integration, e.getMessage());
