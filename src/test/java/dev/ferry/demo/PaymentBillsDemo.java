@@ -110,6 +110,6 @@ final class PaymentBillsDemo {
     }
 
     private void put(String name, String content) {
-        sftp.put(dir, name, content, GBK, WRITTEN.plusSeconds(content.hashCode() & 0xffff));
+        sftp.put(dir, name, content, GBK, WRITTEN.plusSeconds(content.hashCode() & 0xff));
     }
 }
