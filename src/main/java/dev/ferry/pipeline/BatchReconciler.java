@@ -71,9 +71,10 @@ final class BatchReconciler {
         long id = store(c, runId, batchId, null, "BATCH", balanced ? "BALANCED" : "MISMATCH", countProblems.isEmpty(), n.staged(),
                 missingDifferent[0], missingDifferent[1], null, null, detail, diffs);
         if (!balanced) {
-            LOG.warn("ALERT reconciliation mismatch: integration={} run={} batch={} missing={} different={} counts={} (see ferry_reconciliation id {})",
-                    target.mapping().integration(), runId, batchId, missingDifferent[0], missingDifferent[1],
-                    detail == null ? "balanced" : detail, id);
+            Alerts.raise(Alerts.Level.WARNING, target.mapping().integration(), "reconciliation-mismatch",
+                    "reconciliation mismatch: run=" + runId + " batch=" + batchId + " missing=" + missingDifferent[0]
+                            + " different=" + missingDifferent[1] + " counts=" + (detail == null ? "balanced" : detail)
+                            + " (see ferry_reconciliation id " + id + ")");
         }
         return new Result(id, balanced, countProblems.isEmpty(), n.staged(), missingDifferent[0], missingDifferent[1], detail);
     }
@@ -82,7 +83,8 @@ final class BatchReconciler {
     public long storeRunVerdict(Connection c, long runId, String status, long checked, String detail) throws SQLException {
         boolean balanced = !"MISMATCH".equals(status);
         if (!balanced) {
-            LOG.warn("ALERT reconciliation mismatch: integration={} run={}: {}", target.mapping().integration(), runId, detail);
+            Alerts.raise(Alerts.Level.WARNING, target.mapping().integration(), "reconciliation-mismatch",
+                    "reconciliation mismatch: run=" + runId + ": " + detail);
         }
         List<Diff> diffs = balanced ? List.of() : List.of(new Diff(null, "COUNT", detail));
         return store(c, runId, null, null, "RUN", status, balanced, checked, 0, 0, null, null, detail, diffs);
@@ -95,8 +97,8 @@ final class BatchReconciler {
     public long storeSegmentVerdict(Connection c, long runId, long batchId, String segment, String status, Long sourceCount,
                                     long receivedDistinct, String detail) throws SQLException {
         if ("MISMATCH".equals(status)) {
-            LOG.warn("ALERT reconciliation mismatch: integration={} run={} segment [{}]: {}; the position stays",
-                    target.mapping().integration(), runId, segment, detail);
+            Alerts.raise(Alerts.Level.WARNING, target.mapping().integration(), "reconciliation-mismatch",
+                    "reconciliation mismatch: run=" + runId + " segment [" + segment + "]: " + detail + "; the position stays");
         }
         List<Diff> diffs = "MISMATCH".equals(status) ? List.of(new Diff(null, "COUNT", detail)) : List.of();
         return store(c, runId, batchId, segment, "SEGMENT", status, !"MISMATCH".equals(status), receivedDistinct, 0, 0,

@@ -111,6 +111,7 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
     public SyncRun startRun(RunRequest request) {
         RunLease lease = null;
         try {
+            skipIfPaused(request);
             if (request.exclusive()) {
                 RunLease.Acquired acquired = RunLease.acquire(dataSource, integration(), request.trigger(), leaseTtl);
                 if (acquired.lease() == null) {
@@ -146,6 +147,22 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
                 throw pe;
             }
             throw new PipelineException(integration() + ": could not start a run: " + e.getMessage(), e);
+        }
+    }
+
+    /** An operator's pause ({@code ferry_pause}) holds every trigger on every replica: a SKIPPED run names it. */
+    private void skipIfPaused(RunRequest request) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            Optional<PauseStore.Pause> pause = PauseStore.get(c, integration());
+            if (pause.isPresent()) {
+                PauseStore.Pause p = pause.get();
+                String reason = "paused by " + p.pausedBy() + " since " + p.pausedAt()
+                        + (p.reason() == null || p.reason().isBlank() ? "" : " (" + p.reason() + ")")
+                        + "; this " + request.trigger() + " trigger is skipped until the integration is resumed";
+                Ledger.closedRun(c, integration(), request.trigger(), "SKIPPED", reason);
+                LOG.info("{}: {}", integration(), reason);
+                throw new IntegrationPausedException(integration() + ": " + reason, p);
+            }
         }
     }
 
@@ -334,7 +351,8 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
             ended = true;
             releaseLease();
             if (mismatch) {
-                LOG.warn("ALERT {}: run {} ended MISMATCH, positions kept at the last reconciled segment: {}", integration(), runId, detail);
+                Alerts.raise(Alerts.Level.WARNING, integration(), "run-mismatch",
+                        "run " + runId + " ended MISMATCH, positions kept at the last reconciled segment: " + detail);
             } else {
                 LOG.info("{}: run {} succeeded: {} records received, {} rows staged, positions {}", integration(), runId,
                         received.get(), staged.get(), lastPositions == null ? "unchanged" : lastPositions);

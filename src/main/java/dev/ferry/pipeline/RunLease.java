@@ -146,7 +146,7 @@ public final class RunLease implements AutoCloseable {
                     + "WHERE integration = ? AND owner = ?", ttl.toNanos() / 1000, integration, owner);
             if (n == 0 && !lost) {
                 lost = true;
-                LOG.error("ALERT {}: run lease lost to another owner; this run can no longer promote", integration);
+                Alerts.raise(Alerts.Level.CRITICAL, integration, "lease-lost", "run lease lost to another owner; this run can no longer promote");
             }
         } catch (SQLException | RuntimeException e) {
             // An outage: the next renewal tries again; if the lease lapses meanwhile, verify() fails the batch.

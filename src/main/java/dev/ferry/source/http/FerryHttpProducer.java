@@ -2,7 +2,7 @@ package dev.ferry.source.http;
 
 import dev.ferry.pipeline.IntegrationPipeline;
 import dev.ferry.pipeline.IntegrationRegistry;
-import dev.ferry.pipeline.RunLeaseHeldException;
+import dev.ferry.pipeline.RunSkippedException;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultProducer;
 
@@ -62,7 +62,7 @@ public class FerryHttpProducer extends DefaultProducer {
             msg.setHeader(HEADER_WINDOW_FROM, summary.windowFrom());
             msg.setHeader(HEADER_WINDOW_TO, summary.windowTo());
             msg.setHeader(HEADER_STATUS, summary.status());
-        } catch (RunLeaseHeldException e) {
+        } catch (RunSkippedException e) {
             // Another run of this integration (another replica, the remedy route, a backfill) is working: skip.
             exchange.getMessage().setBody(java.util.Map.of("integration", endpoint.getIntegration(), "skipped", e.getMessage()));
             exchange.getMessage().setHeader(HEADER_SKIPPED, true);

@@ -4,7 +4,7 @@ import dev.ferry.mapping.JdbcLookupSource;
 import dev.ferry.pipeline.DeadLetterStore;
 import dev.ferry.pipeline.IntegrationPipeline;
 import dev.ferry.pipeline.IntegrationRegistry;
-import dev.ferry.pipeline.RunLeaseHeldException;
+import dev.ferry.pipeline.RunSkippedException;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultProducer;
 
@@ -53,7 +53,7 @@ public class FerrySftpProducer extends DefaultProducer {
             SftpPoll.Summary summary = poll.execute(trigger);
             exchange.getMessage().setBody(summary.toMap(endpoint.getIntegration()));
             exchange.getMessage().setHeader(HEADER_RUN_ID, summary.runId);
-        } catch (RunLeaseHeldException e) {
+        } catch (RunSkippedException e) {
             exchange.getMessage().setBody(Map.of("integration", endpoint.getIntegration(), "skipped", e.getMessage()));
             exchange.getMessage().setHeader(HEADER_SKIPPED, true);
         }

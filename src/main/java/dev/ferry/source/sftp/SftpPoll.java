@@ -1,5 +1,6 @@
 package dev.ferry.source.sftp;
 
+import dev.ferry.pipeline.Alerts;
 import dev.ferry.pipeline.IntegrationPipeline;
 import dev.ferry.pipeline.Position;
 import dev.ferry.pipeline.RunRequest;
@@ -106,7 +107,8 @@ final class SftpPoll {
                 String reason = e.getMessage() + " (" + failures + " failed poll(s) in a row)";
                 pipeline.recordFailedStart(trigger, reason);
                 if (failures >= config.getAlertAfterFailures()) {
-                    LOG.error("ALERT {}: SFTP server unusable for {} polls in a row: {}", integration, failures, e.getMessage());
+                    Alerts.raise(Alerts.Level.CRITICAL, integration, "sftp-unusable",
+                            "SFTP server unusable for " + failures + " polls in a row: " + e.getMessage());
                 }
                 throw new SftpFailedException(integration + ": " + reason, e.getCause());
             }
@@ -312,7 +314,7 @@ final class SftpPoll {
             default -> {
                 summary.rejected.add(name);
                 summary.alerts.add(result.detail());
-                LOG.error("ALERT {}: {} {}: {}", integration, name, result.status(), result.detail());
+                Alerts.raise(Alerts.Level.CRITICAL, integration, "file-rejected", name + " " + result.status() + ": " + result.detail());
                 if (day != null) {
                     ledger.day(integration, day, "REJECTED", id);
                 }
@@ -385,7 +387,7 @@ final class SftpPoll {
                 ledger.day(integration, d.day(), "MISSING", null);
                 String alert = "no file " + expected + " for " + d.day() + " after " + asked + " polls: marked MISSING (a late file is still taken)";
                 summary.alerts.add(alert);
-                LOG.error("ALERT {}: {}", integration, alert);
+                Alerts.raise(Alerts.Level.CRITICAL, integration, "file-missing", alert);
             } else {
                 LOG.info("{}: no file {} for {} yet (asked {} time(s))", integration, expected, d.day(), asked);
             }
