@@ -1,6 +1,7 @@
 package dev.ferry;
 
 import dev.ferry.config.FerrySettings;
+import dev.ferry.ops.Operations;
 import dev.ferry.pipeline.FerryIdempotentRepository;
 import dev.ferry.pipeline.IntegrationPipeline;
 import dev.ferry.pipeline.IntegrationRegistry;
@@ -35,6 +36,7 @@ public class FerryConfiguration implements CamelConfiguration {
         for (IntegrationPipeline p : ferry.integrations().all()) {
             registry.bind("idempotency." + p.integration(), new FerryIdempotentRepository(ferry.dataSource(), p.integration()));
         }
+        Operations.install(camelContext, ferry);
         String housekeepingCron = properties.resolveProperty("ferry.housekeeping.cron").orElse("0 17 3 * * ?");
         camelContext.addRoutes(new RouteBuilder() {
             @Override

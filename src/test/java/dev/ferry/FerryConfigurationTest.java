@@ -38,6 +38,8 @@ class FerryConfigurationTest {
         main.addOverrideProperty("ferry.db.password", settings.dbPassword());
         main.addOverrideProperty("ferry.mappings-dir", mappings.toString());
         main.addOverrideProperty("ferry.routes-dir", routes.toString());
+        main.addOverrideProperty("camel.server.port", Integer.toString(dev.ferry.FerryTestSupport.freePort()));
+        main.addOverrideProperty("camel.management.port", Integer.toString(dev.ferry.FerryTestSupport.freePort()));
         main.start();
         try {
             assertThat(main.getCamelContext().getRoute("hello")).isNotNull();

@@ -108,4 +108,13 @@ public final class FerryTestSupport {
             throw new IllegalStateException(sql + ": " + e.getMessage(), e);
         }
     }
+
+    /** A port free on the loopback right now (for Ferry's HTTP and management servers in tests). */
+    public static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

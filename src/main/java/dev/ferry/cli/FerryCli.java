@@ -184,6 +184,9 @@ public final class FerryCli implements Callable<Integer> {
             Main main = new Main();
             main.configure().addConfiguration(FerryConfiguration.class);
             main.addOverrideProperty("camel.component.quartz.auto-start-scheduler", "false");
+            // a one-shot run beside a serving Ferry: no HTTP or management server of its own
+            main.addOverrideProperty("camel.server.enabled", "false");
+            main.addOverrideProperty("camel.management.enabled", "false");
             System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("ferry."))
                     .forEach(k -> main.addOverrideProperty(k, System.getProperty(k)));
             main.start();

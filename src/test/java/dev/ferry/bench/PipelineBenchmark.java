@@ -114,6 +114,8 @@ public final class PipelineBenchmark {
             main.addOverrideProperty("bench.base-url", api.baseUrl());
             main.addOverrideProperty("bench.batch", Integer.toString(batch));
             main.addOverrideProperty("camel.component.quartz.auto-start-scheduler", "false");
+            main.addOverrideProperty("camel.server.port", Integer.toString(dev.ferry.FerryTestSupport.freePort()));
+            main.addOverrideProperty("camel.management.port", Integer.toString(dev.ferry.FerryTestSupport.freePort()));
             main.addOverrideProperty("camel.main.shutdown-timeout", "5");
             main.start();
             try (Connection c = connect(url)) {

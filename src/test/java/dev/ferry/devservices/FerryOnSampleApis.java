@@ -30,6 +30,8 @@ public final class FerryOnSampleApis {
         main.addOverrideProperty("jst.api-key", api.jstApiKey());
         main.addOverrideProperty("ferry.initial-position", initialPosition);
         main.addOverrideProperty("camel.component.quartz.auto-start-scheduler", "false");
+        main.addOverrideProperty("camel.server.port", Integer.toString(dev.ferry.FerryTestSupport.freePort()));
+        main.addOverrideProperty("camel.management.port", Integer.toString(dev.ferry.FerryTestSupport.freePort()));
         main.bind("ferryClock", clock); // the ferry-http endpoints take "now" from it
         main.start();
         return main;
