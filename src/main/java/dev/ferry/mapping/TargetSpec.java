@@ -9,11 +9,19 @@ import java.util.List;
  * @param mode          how rows are written
  * @param matchOn       target columns identifying a row
  * @param updateColumns columns set when a row already exists (empty for {@link WriteMode#INSERT})
+ * @param partitionBy   for {@link WriteMode#REPLACE}: the columns whose values name a partition (a business date,
+ *                      a file); every target row of a partition present in a segment is replaced by the segment's
+ *                      rows. Empty: the segment itself is the partition (the rows it staged before).
  */
-public record TargetSpec(String table, WriteMode mode, List<String> matchOn, List<String> updateColumns) {
+public record TargetSpec(String table, WriteMode mode, List<String> matchOn, List<String> updateColumns, List<String> partitionBy) {
 
     public TargetSpec {
         matchOn = List.copyOf(matchOn);
         updateColumns = List.copyOf(updateColumns);
+        partitionBy = List.copyOf(partitionBy);
+    }
+
+    public TargetSpec(String table, WriteMode mode, List<String> matchOn, List<String> updateColumns) {
+        this(table, mode, matchOn, updateColumns, List.of());
     }
 }

@@ -11,10 +11,12 @@ final class BatchCounts {
     long inserted;
     long updated;
     long unmatched;
+    long deleted;
+    long parked;
     long alreadyCurrent;
 
     BatchResult toResult(long batchId, boolean reconciled, String segmentVerdict, java.util.List<Position> committed) {
         return new BatchResult(batchId, received, rows, duplicates, unchanged, rejected, staged, inserted, updated,
-                unmatched, alreadyCurrent, reconciled, segmentVerdict, committed);
+                unmatched, alreadyCurrent, deleted, parked, reconciled, segmentVerdict, committed);
     }
 }

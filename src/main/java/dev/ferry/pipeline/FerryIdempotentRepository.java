@@ -49,12 +49,15 @@ public final class FerryIdempotentRepository extends ServiceSupport implements I
         // A key-only id keeps a stored hash as it is, so it reads as unchanged once the key is known.
         String sql = "INSERT INTO " + IdempotencyStore.TABLE
                 + " (integration, key_hash, business_key, content_hash, last_seen) VALUES (?, UNHEX(MD5(?)), ?, ?, NOW(3))"
-                + " ON DUPLICATE KEY UPDATE content_hash = IF(VALUES(content_hash) = '" + NO_HASH + "', content_hash, VALUES(content_hash))";
+                // the parameter again, not VALUES(): deprecated on MySQL 8.0.20+ (row aliases are MySQL-only)
+                + " ON DUPLICATE KEY UPDATE content_hash = IF(? = '" + NO_HASH + "', content_hash, ?)";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, integration);
             ps.setString(2, key);
             ps.setString(3, key);
             ps.setString(4, hash);
+            ps.setString(5, hash);
+            ps.setString(6, hash);
             return ps.executeUpdate() > 0;
         } catch (SQLException e) {
             throw new IllegalStateException(integration + ": idempotent repository could not record key '" + key + "': " + e.getMessage(), e);

@@ -490,7 +490,7 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
                     run.storeWasEmpty && run.targetWasEmpty, batch, identities,
                     counts -> reconciler.reconcileBatch(c, run.runId, id, new BatchReconciler.Counts(
                             counts.received, counts.rejected, mapped, counts.rows, counts.duplicates, counts.unchanged, counts.staged,
-                            counts.inserted, counts.updated, counts.unmatched, counts.alreadyCurrent)));
+                            counts.inserted, counts.updated, counts.unmatched, counts.alreadyCurrent, counts.deleted, counts.parked)));
 
             for (MappedRow row : toStage) {
                 run.seen.put(hash64(DeadLetterStore.md5(row.businessKey())), hash64(row.contentHash()));
@@ -532,6 +532,10 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
                                      List<Long> replayed, long startNanos, boolean storeMirrorsTarget, Batch batch,
                                      long[] identities, BatchCheck check) throws SQLException {
         for (int attempt = 1; ; attempt++) {
+            // READ COMMITTED: the set statements read staging and the store without next-key locks, so a concurrent
+            // batch (a Kafka partition, a replica) can stage and claim beside this one (needs binlog_format ROW or MIXED).
+            int isolation = c.getTransactionIsolation();
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             c.setAutoCommit(false);
             boolean committed = false;
             try {
@@ -613,7 +617,7 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
                     throw e;
                 }
                 LOG.info("{}: batch {} promotion hit a lock conflict (attempt {}), retrying", integration(), batchId, attempt);
-                n.inserted = n.updated = n.unmatched = n.alreadyCurrent = 0;
+                n.inserted = n.updated = n.unmatched = n.alreadyCurrent = n.deleted = n.parked = 0;
                 sleepQuietly(ThreadLocalRandom.current().nextLong(20, 200) * attempt);
             } finally {
                 // Roll back before autocommit goes back on: switching it on would commit a half-done promotion
@@ -622,6 +626,7 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
                     c.rollback();
                 }
                 c.setAutoCommit(true);
+                c.setTransactionIsolation(isolation);
             }
         }
     }

@@ -43,8 +43,8 @@ final class StagingWriter {
     }
 
     private String columns() {
-        return "`" + TargetTable.BATCH_ID + "`, `" + TargetTable.ROW + "`, `" + TargetTable.KEY + "`, `" + TargetTable.HASH + "`, "
-                + target.columnList(null);
+        return "`" + TargetTable.BATCH_ID + "`, `" + TargetTable.ROW + "`, `" + TargetTable.KEY + "`, `" + TargetTable.HASH + "`, `"
+                + TargetTable.OP + "`, `" + TargetTable.VERSION + "`, " + target.columnList(null);
     }
 
     private void loadData(Connection c, long batchId, List<MappedRow> rows) throws SQLException {
@@ -55,7 +55,8 @@ final class StagingWriter {
             line.setLength(0);
             line.append(batchId).append('\t').append(++rowNumber).append('\t');
             appendEscaped(line, row.businessKey());
-            line.append('\t').append(row.contentHash());
+            line.append('\t').append(row.contentHash()).append('\t').append(row.op().code()).append('\t');
+            appendValue(line, row.version());
             for (Object v : row.values()) {
                 line.append('\t');
                 appendValue(line, v);
@@ -86,7 +87,7 @@ final class StagingWriter {
     private void batchInsert(Connection c, long batchId, List<MappedRow> rows) throws SQLException {
         int n = target.mappedColumns().size();
         String sql = "INSERT INTO `" + target.stagingTable() + "` (" + columns() + ", `" + TargetTable.KEY_HASH
-                + "`) VALUES (?, ?, ?, ?" + ", ?".repeat(n) + ", UNHEX(MD5(?)))";
+                + "`) VALUES (?, ?, ?, ?, ?, ?" + ", ?".repeat(n) + ", UNHEX(MD5(?)))";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int pending = 0;
             int rowNumber = 0;
@@ -95,11 +96,13 @@ final class StagingWriter {
                 ps.setInt(2, ++rowNumber);
                 ps.setString(3, row.businessKey());
                 ps.setString(4, row.contentHash());
+                ps.setString(5, row.op().code());
+                ps.setString(6, row.version());
                 Object[] values = row.values();
                 for (int i = 0; i < n; i++) {
-                    ps.setObject(5 + i, values[i]);
+                    ps.setObject(7 + i, values[i]);
                 }
-                ps.setString(5 + n, row.businessKey());
+                ps.setString(7 + n, row.businessKey());
                 ps.addBatch();
                 if (++pending == 2000) {
                     ps.executeBatch();
