@@ -223,6 +223,25 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
         }
     }
 
+    /**
+     * Applies parked update-only rows whose target row has appeared (housekeeping; promotions of this integration
+     * do it too). Returns how many were applied.
+     */
+    public long applyParkedRows() {
+        if (mapping().target().mode() != dev.ferry.mapping.WriteMode.UPDATE_ONLY) {
+            return 0;
+        }
+        long[] applied = new long[1];
+        inTransaction(c -> {
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            applied[0] = promoter.applyParked(c, null);
+        });
+        if (applied[0] > 0) {
+            LOG.info("{}: {} parked update-only rows applied: their target rows appeared", integration(), applied[0]);
+        }
+        return applied[0];
+    }
+
     /** Test seam: runs between the staging write and the promotion transaction of every batch. */
     public void beforePromote(LongConsumer hook) {
         this.beforePromote = hook == null ? batchId -> { } : hook;
