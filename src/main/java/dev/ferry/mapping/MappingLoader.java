@@ -379,6 +379,9 @@ public final class MappingLoader {
             if (!partitionBy.isEmpty() && mode != WriteMode.REPLACE) {
                 throw fail("target.partitionBy applies to mode replace only");
             }
+            if (partitionBy.isEmpty() && mode == WriteMode.REPLACE) {
+                throw fail("target: mode replace needs partitionBy (the columns naming a partition, e.g. [bill_date])");
+            }
             if (mode == WriteMode.INSERT) {
                 if (!update.isEmpty()) {
                     throw fail("target.update does not apply to mode insert");

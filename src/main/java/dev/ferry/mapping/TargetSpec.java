@@ -10,8 +10,7 @@ import java.util.List;
  * @param matchOn       target columns identifying a row
  * @param updateColumns columns set when a row already exists (empty for {@link WriteMode#INSERT})
  * @param partitionBy   for {@link WriteMode#REPLACE}: the columns whose values name a partition (a business date,
- *                      a file); every target row of a partition present in a segment is replaced by the segment's
- *                      rows. Empty: the segment itself is the partition (the rows it staged before).
+ *                      a file); every target row of a partition present in a batch is replaced by the batch's rows
  */
 public record TargetSpec(String table, WriteMode mode, List<String> matchOn, List<String> updateColumns, List<String> partitionBy) {
 

@@ -12,8 +12,8 @@ public enum WriteMode {
     /** Update rows that already exist; unknown keys are counted as unmatched, never inserted. */
     UPDATE_ONLY("update-only"),
     /**
-     * Upsert, and every target row of a partition (target.partitionBy) present in a segment that the segment
-     * does not hold is deleted — the whole segment in one transaction (a corrected day file replaces its day).
+     * Upsert, and every target row of a partition (target.partitionBy) present in a batch that the batch does not
+     * hold is deleted, in the batch's transaction (a corrected day file replaces its day).
      */
     REPLACE("replace");
 

@@ -147,6 +147,19 @@ final class BatchReconciler {
             }
         }
         String problem = "((" + missingCond + ") OR (" + differentCond + ") OR (" + notDeletedCond + "))";
+        long extra = 0;
+        if (spec.mode() == WriteMode.REPLACE) {
+            // the batch's partitions hold nothing but the batch's rows
+            String parts = spec.partitionBy().stream().map(col -> "t.`" + col + "` <=> p.`" + col + "`").collect(Collectors.joining(" AND "));
+            long n = count(c, "SELECT COUNT(*) FROM `" + target.table() + "` t JOIN (SELECT DISTINCT " + spec.partitionBy().stream()
+                    .map(col -> "s.`" + col + "`").collect(Collectors.joining(", ")) + " FROM `" + target.stagingTable() + "` s WHERE s."
+                    + TargetTable.BATCH_ID + " = ?) p ON " + parts + " LEFT JOIN `" + target.stagingTable() + "` s ON s." + TargetTable.BATCH_ID
+                    + " = ? AND " + match + " WHERE s." + TargetTable.ROW + " IS NULL", batchId, batchId);
+            if (n > 0) {
+                extra = n;
+                diffs.add(new Diff(null, "EXTRA", n + " rows of the batch's partitions " + spec.partitionBy() + " are not in the batch"));
+            }
+        }
         if (spec.mode() != WriteMode.INSERT) {
             // A first pass without the store: the usual answer is "no difference", and it needs no look-up of
             // each key in the idempotency store. Only when something differs does the exact pass below tell
@@ -156,11 +169,11 @@ final class BatchReconciler {
             String quick = "SELECT COUNT(*) FROM `" + target.stagingTable() + "` s LEFT JOIN `" + target.table() + "` t ON " + match
                     + " WHERE s." + TargetTable.BATCH_ID + " = ? AND " + problem;
             if (count(c, quick, args.toArray()) == 0) {
-                return new long[]{0, 0};
+                return new long[]{0, extra};
             }
         }
         long missing = 0;
-        long different = 0;
+        long different = extra;
         try (PreparedStatement ps = c.prepareStatement("SELECT s." + TargetTable.KEY + ", CASE WHEN " + missingCond
                 + " THEN 'MISSING' WHEN " + deleteRow + " THEN 'NOT_DELETED' ELSE 'DIFFERENT' END" + from + " AND " + problem)) {
             ps.setString(1, integration);

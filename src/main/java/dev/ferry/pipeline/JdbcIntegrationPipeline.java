@@ -410,6 +410,10 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
             batchId = Ledger.openBatch(c, run.runId, integration(), where, batch.segment() == null ? null : batch.segment().label(),
                     run.request.windowFrom(), run.request.windowTo(), batch.reportedTotal(), records.size());
 
+            if (mapping().target().mode() == dev.ferry.mapping.WriteMode.REPLACE && batch.segment() != null && batch.end() == null) {
+                throw new PipelineException(integration() + ": mode replace replaces partitions batch by batch, so segment ["
+                        + batch.segment().label() + "] must come as one batch (one that ends it); " + where + " does not end it", null);
+            }
             stage = "mapping";
             long t0 = System.nanoTime();
             RecordMapper mapper = mapping().newMapper(lookups);
@@ -468,8 +472,10 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
 
             // Dedupe against this run (cross-page duplicates) and against what Ferry promoted before.
             List<MappedRow> candidates = new ArrayList<>(byKey.size());
+            // Replace mode stages every row, unchanged ones too: the rows of its partitions it does not hold are deleted.
+            boolean replace = mapping().target().mode() == dev.ferry.mapping.WriteMode.REPLACE;
             for (MappedRow row : byKey.values()) {
-                if (run.seen.contains(hash64(DeadLetterStore.md5(row.businessKey())), hash64(row.contentHash()))) {
+                if (!replace && run.seen.contains(hash64(DeadLetterStore.md5(row.businessKey())), hash64(row.contentHash()))) {
                     n.duplicates++;
                 } else {
                     candidates.add(row);
@@ -478,7 +484,7 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
             // On an initial load the store holds nothing a lookup could find (keys promoted earlier in this run
             // are claimed in the store: a duplicate the bounded memory forgot is found by the claim in promotion
             // and counted as already current); a replica racing on the same keys is caught the same way.
-            Map<String, String> known = run.storeWasEmpty ? Map.of()
+            Map<String, String> known = run.storeWasEmpty || replace ? Map.<String, String>of()
                     : IdempotencyStore.knownHashes(c, integration(), candidates.stream().map(MappedRow::businessKey).toList());
             List<MappedRow> toStage = new ArrayList<>(candidates.size());
             List<MappedRow> unchanged = new ArrayList<>();
@@ -636,7 +642,7 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
                     throw e;
                 }
                 LOG.info("{}: batch {} promotion hit a lock conflict (attempt {}), retrying", integration(), batchId, attempt);
-                n.inserted = n.updated = n.unmatched = n.alreadyCurrent = n.deleted = n.parked = 0;
+                n.inserted = n.updated = n.unmatched = n.alreadyCurrent = n.deleted = n.parked = n.replacedAway = 0;
                 sleepQuietly(ThreadLocalRandom.current().nextLong(20, 200) * attempt);
             } finally {
                 // Roll back before autocommit goes back on: switching it on would commit a half-done promotion

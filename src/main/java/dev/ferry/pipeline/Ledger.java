@@ -110,7 +110,7 @@ final class Ledger {
             ps.setLong(3, n.unmatched);
             ps.setLong(4, n.alreadyCurrent);
             ps.setLong(5, promoteMs);
-            ps.setLong(6, n.deleted);
+            ps.setLong(6, n.deleted + n.replacedAway);
             ps.setLong(7, n.parked);
             ps.setLong(8, batchId);
             ps.executeUpdate();

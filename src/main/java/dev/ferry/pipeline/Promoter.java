@@ -3,6 +3,7 @@ package dev.ferry.pipeline;
 import dev.ferry.mapping.DeleteSpec;
 import dev.ferry.mapping.MappingException;
 import dev.ferry.mapping.TargetSpec;
+import dev.ferry.mapping.WriteMode;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -89,15 +90,28 @@ final class Promoter {
         long ownedUpserts = ownedRows - ownedDeletes;
         counts.alreadyCurrent = counts.staged - ownedRows;
 
-        Owned upserts = owned.op("U");
+        // Replace mode writes every staged row, owned or not: a row its partition lost to an earlier replacement
+        // comes back even when the store holds its content. The target's own version still guards each row.
+        Owned upserts = spec.mode() == WriteMode.REPLACE ? new Owned(true, batchId).op("U") : owned.op("U");
         String match = match("t");
         switch (spec.mode()) {
             case UPSERT, REPLACE -> {
-                long[] existing = storeMirrorsTarget ? new long[]{ownedUpserts - newUpserts, ownedUpserts - newUpserts}
+                long[] existing = storeMirrorsTarget && spec.mode() == WriteMode.UPSERT ? new long[]{ownedUpserts - newUpserts, ownedUpserts - newUpserts}
                         : matched(c, upserts);
                 execute(c, "INSERT INTO " + t + " (" + target.columnList(null) + ") SELECT " + target.columnList("s") + upserts.from
                         + onDuplicateKey(spec.updateColumns()), upserts.args);
-                counts.inserted = ownedUpserts - existing[0];
+                if (spec.mode() == WriteMode.REPLACE) {
+                    long staged = counts.staged - ownedDeletes;
+                    counts.alreadyCurrent = 0;
+                    counts.inserted = staged - existing[0];
+                    counts.replacedAway = execute(c, "DELETE t FROM " + t + " t JOIN (SELECT DISTINCT " + partitionColumns("s") + " FROM " + stg
+                            + " s WHERE s." + TargetTable.BATCH_ID + " = ?) parts ON " + spec.partitionBy().stream()
+                            .map(col -> "t.`" + col + "` <=> parts.`" + col + "`").collect(Collectors.joining(" AND "))
+                            + " LEFT JOIN " + stg + " s ON s." + TargetTable.BATCH_ID + " = ? AND " + match + " WHERE s." + TargetTable.ROW
+                            + " IS NULL", batchId, batchId);
+                } else {
+                    counts.inserted = ownedUpserts - existing[0];
+                }
                 counts.updated = existing[1];
                 counts.alreadyCurrent += existing[0] - existing[1]; // the target holds a newer version
             }
@@ -134,7 +148,7 @@ final class Promoter {
                 execute(c, "DELETE t FROM " + t + " t JOIN " + stg + " s ON " + match + owned.storeJoin() + " WHERE s." + TargetTable.BATCH_ID
                         + " = ? AND s." + TargetTable.OP + " = 'D' AND " + guard("t"), owned.storeArgs(batchId));
             }
-            if (spec.mode() == dev.ferry.mapping.WriteMode.UPDATE_ONLY) {
+            if (spec.mode() == WriteMode.UPDATE_ONLY) {
                 // a parked update older than the delete must not resurrect the row's values later
                 execute(c, "UPDATE " + PARKED + " p JOIN " + stg + " s ON p.integration = ? AND p.key_hash = s." + TargetTable.KEY_HASH
                         + " SET p.status = 'SUPERSEDED' WHERE s." + TargetTable.BATCH_ID + " = ? AND s." + TargetTable.OP + " = 'D' AND p.status = 'PARKED'"
@@ -207,6 +221,10 @@ final class Promoter {
     /** True where the staged row may replace target row {@code alias}: no version, or not older than the target's. */
     String guard(String alias) {
         return version == null ? "TRUE" : "(" + alias + "." + version + " IS NULL OR s." + version + " >= " + alias + "." + version + ")";
+    }
+
+    private String partitionColumns(String alias) {
+        return spec.partitionBy().stream().map(col -> alias + ".`" + col + "`").collect(Collectors.joining(", "));
     }
 
     private String match(String alias) {
