@@ -30,10 +30,12 @@ public final class PauseStore {
     public void pause(String integration, String pausedBy, String reason) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO ferry_pause (integration, paused_by, reason, paused_at) VALUES (?, ?, ?, NOW(3)) "
-                        + "ON DUPLICATE KEY UPDATE paused_by = VALUES(paused_by), reason = VALUES(reason)")) {
+                        + "ON DUPLICATE KEY UPDATE paused_by = ?, reason = ?")) {
             ps.setString(1, integration);
             ps.setString(2, truncate(pausedBy, 200));
             ps.setString(3, truncate(reason, 1000));
+            ps.setString(4, truncate(pausedBy, 200));
+            ps.setString(5, truncate(reason, 1000));
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new PipelineException(integration + ": could not store the pause: " + e.getMessage(), e);
