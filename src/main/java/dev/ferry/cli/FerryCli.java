@@ -4,6 +4,7 @@ import dev.ferry.Ferry;
 import dev.ferry.FerryConfiguration;
 import dev.ferry.config.FerrySettings;
 import dev.ferry.pipeline.BatchResult;
+import dev.ferry.pipeline.PauseStore;
 import dev.ferry.pipeline.DeadLetterStore;
 import dev.ferry.pipeline.JdbcIntegrationPipeline;
 import dev.ferry.pipeline.ParkedRows;
@@ -48,7 +49,7 @@ import java.util.concurrent.Callable;
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1",
         description = "Integration hub: nothing lost, nothing duplicated, and proof of both.",
         subcommands = {FerryCli.Run.class, FerryCli.Backfill.class, FerryCli.PositionCommand.class, FerryCli.DeadLetters.class,
-                FerryCli.Parked.class, FerryCli.Runs.class, SftpFilesCommand.class})
+                FerryCli.Parked.class, FerryCli.Runs.class, SftpFilesCommand.class, FerryCli.Pause.class, FerryCli.Resume.class})
 public final class FerryCli implements Callable<Integer> {
 
     @Override
@@ -273,6 +274,46 @@ public final class FerryCli implements Callable<Integer> {
                             r.received(), r.promoted(), r.inserted(), r.updated(), r.rejected());
                     return r.rejected() == 0 ? 0 : 1;
                 }
+            }
+        }
+    }
+
+    @Command(name = "pause", description = {"Pause an integration on every replica until resumed (stored in ferry_pause; "
+            + "its triggers become SKIPPED runs).", "Without an integration: list the paused ones."})
+    static final class Pause implements Callable<Integer> {
+        @Parameters(index = "0", arity = "0..1", description = "The integration.")
+        String integration;
+        @Option(names = "--reason", description = "Why (shown in the SKIPPED runs, Hawtio and the status page).")
+        String reason;
+
+        @Override
+        public Integer call() {
+            try (Ferry ferry = Ferry.start(settings())) {
+                PauseStore pauses = new PauseStore(ferry.dataSource());
+                if (integration == null) {
+                    pauses.all().values().forEach(p -> System.out.printf("%s paused by %s since %s%s%n", p.integration(), p.pausedBy(),
+                            p.pausedAt(), p.reason() == null ? "" : " (" + p.reason() + ")"));
+                    return 0;
+                }
+                ferry.integrations().get(integration); // fails naming the known integrations
+                pauses.pause(integration, "cli:" + System.getProperty("user.name", "?"), reason);
+                System.out.println(integration + " paused");
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "resume", description = "Resume a paused integration.")
+    static final class Resume implements Callable<Integer> {
+        @Parameters(index = "0", description = "The integration.")
+        String integration;
+
+        @Override
+        public Integer call() {
+            try (Ferry ferry = Ferry.start(settings())) {
+                boolean was = new PauseStore(ferry.dataSource()).resume(integration);
+                System.out.println(integration + (was ? " resumed" : " was not paused"));
+                return 0;
             }
         }
     }

@@ -285,11 +285,24 @@ class OperationsTest {
         assertThat(letters.statusCode()).isEqualTo(200);
         assertThat(letters.body()).doesNotContain("payload");
         assertThat(ferry.get(ferry.server("/api/reconciliations?integration=jst-refunds")).body()).contains("\"scope\":\"SEGMENT\"");
-        assertThat(ferry.get(ferry.server("/api/openapi.yaml")).body()).contains("/api/integrations/{integration}/pause");
+        assertThat(ferry.get(ferry.server("/api/openapi.yaml")).body()).contains("/api/integrations/{integration}/pause:");
     }
 
     @Test
     @Order(7)
+    void statusPageIsServedWithItsScriptAndTheChartLibraryFromTheWebjar() {
+        HttpResponse<String> page = ferry.get(ferry.server("/status"));
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(page.body()).contains("<script src=\"/status/echarts.min.js\"></script>").contains("id=\"chart-records\"");
+        HttpResponse<String> echarts = ferry.get(ferry.server("/status/echarts.min.js"));
+        assertThat(echarts.statusCode()).isEqualTo(200);
+        assertThat(echarts.body()).hasSizeGreaterThan(500_000).contains("echarts");
+        assertThat(ferry.get(ferry.server("/status/status.js")).body()).contains("/api/integrations").contains("records-per-hour");
+    }
+
+    @Test
+    @Order(8)
     void alertsReachTheWebhookOnceWithinTheSuppressionWindow() {
         Alerts.raise(Alerts.Level.CRITICAL, "jst-refunds", "lease-lost", "run lease lost to another owner");
         Alerts.raise(Alerts.Level.CRITICAL, "jst-refunds", "lease-lost", "run lease lost to another owner");
@@ -302,7 +315,7 @@ class OperationsTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void readinessIsUpWithTheDatabaseAndDownWithoutItWhileLivenessStaysUp() {
         HttpResponse<String> ready = ferry.get(ferry.management("/observe/health/ready"));
         assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
