@@ -3,6 +3,7 @@ package dev.ferry.devservices;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -18,6 +19,9 @@ public final class ApiFaults {
     private final Map<Integer, Integer> failOnce = new ConcurrentHashMap<>();
     private volatile boolean duplicatesAcrossPages;
     private volatile int rateLimitEvery;
+    /** Requests wait here while held (a stalled upstream); a new latch per hold. */
+    private volatile CountDownLatch hold = new CountDownLatch(0);
+    private final AtomicInteger held = new AtomicInteger();
 
     /** The last record of page N is served again as the first of page N+1, as when paging over a moving sort. */
     public ApiFaults duplicatesAcrossPages(boolean on) {
@@ -47,11 +51,31 @@ public final class ApiFaults {
         return this;
     }
 
+    /** From now on requests stall before they are served, as an upstream that hangs, until {@link #release()}. */
+    public ApiFaults hold() {
+        if (hold.getCount() == 0) {
+            hold = new CountDownLatch(1);
+        }
+        return this;
+    }
+
+    /** Lets held requests (and later ones) through. */
+    public ApiFaults release() {
+        hold.countDown();
+        return this;
+    }
+
+    /** Requests stalled by {@link #hold()} right now. */
+    public int held() {
+        return held.get();
+    }
+
     /** Turns every fault off (counters are kept). */
     public ApiFaults clearFaults() {
         duplicatesAcrossPages = false;
         rateLimitEvery = 0;
         failOnce.clear();
+        release();
         return this;
     }
 
@@ -90,6 +114,19 @@ public final class ApiFaults {
 
     int arrive() {
         return arrivals.incrementAndGet();
+    }
+
+    /** Waits while requests are held. */
+    void awaitRelease() throws InterruptedException {
+        CountDownLatch gate = hold;
+        if (gate.getCount() > 0) {
+            held.incrementAndGet();
+            try {
+                gate.await();
+            } finally {
+                held.decrementAndGet();
+            }
+        }
     }
 
     /** The status to inject for request {@code n}, or 0 to serve it normally. */
