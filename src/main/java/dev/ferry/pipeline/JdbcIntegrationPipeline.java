@@ -326,7 +326,7 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
                 reconciler.storeRunVerdict(c, runId, mismatch ? "MISMATCH" : "BALANCED", staged.get(), detail);
             });
             ended = true;
-            releaseLease();
+            release();
             if (mismatch) {
                 LOG.warn("ALERT {}: run {} ended MISMATCH, positions kept at the last reconciled segment: {}", integration(), runId, detail);
             } else {
@@ -348,7 +348,7 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
             } catch (SQLException e) {
                 LOG.error("{}: could not record the failure of run {}: {}", integration(), runId, e.getMessage());
             }
-            releaseLease();
+            release();
             LOG.warn("{}: run {} failed; positions stay at {}: {}", integration(), runId,
                     lastPositions == null ? "what earlier runs committed" : lastPositions, message);
         }
@@ -358,13 +358,15 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
             if (!ended) {
                 fail(new IllegalStateException("run closed without complete()"));
             }
-            releaseLease();
+            release();
         }
 
-        private void releaseLease() {
+        /** Releases the lease and drops the open segments' counters (their spilled identities). */
+        private void release() {
             if (lease != null) {
                 lease.close();
             }
+            segments.values().stream().filter(s -> s.distinct != null).forEach(s -> s.distinct.close());
         }
     }
 
@@ -559,16 +561,13 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
                     next.received = state.received + n.received;
                     next.batches = state.batches + 1;
                     next.unreconciled = state.unreconciled + (reconciled ? 0 : 1);
-                    DistinctCounter distinct = state.distinct == null ? null : state.distinct.copy();
-                    if (distinct != null) {
-                        for (long id : identities) {
-                            distinct.add(id);
-                        }
-                    }
+                    // The counter takes this batch's identities only after the commit (below): a rolled-back batch
+                    // must not count, and a copy per batch would double the memory it needs.
+                    next.distinct = state.distinct;
                     if (batch.end() != null) {
-                        verdict = segmentVerdict(c, run, batchId, batch, next, distinct);
+                        verdict = segmentVerdict(c, run, batchId, batch, next,
+                                state.distinct == null ? null : state.distinct.sizeWith(identities));
                     }
-                    next.distinct = distinct;
                 }
                 boolean positionsMove = reconciled && !run.mismatch && !"MISMATCH".equals(verdict);
                 List<Position> moved = new ArrayList<>();
@@ -586,8 +585,14 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
                 c.commit();
                 committed = true;
                 if (state != null) {
+                    if (state.distinct != null) {
+                        state.distinct.addAll(identities);
+                    }
                     if (batch.end() != null) {
                         run.segments.remove(batch.segment().label());
+                        if (state.distinct != null) {
+                            state.distinct.close();
+                        }
                         run.segmentsClosed.incrementAndGet();
                     } else {
                         run.segments.put(batch.segment().label(), next);
@@ -631,11 +636,11 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
      * and the distinct records received (or records, when the source's records cannot repeat) reach the count
      * the source gave. Without a count from the source it is UNVERIFIED, never BALANCED.
      */
-    private String segmentVerdict(Connection c, Run run, long batchId, Batch batch, SegmentState s, DistinctCounter distinct)
+    private String segmentVerdict(Connection c, Run run, long batchId, Batch batch, SegmentState s, Long distinctReceived)
             throws SQLException {
         Long sourceCount = batch.end().sourceCount();
-        long received = distinct != null ? distinct.size() : s.received;
-        String receivedWhat = distinct != null ? "distinct records" : "records";
+        long received = distinctReceived != null ? distinctReceived : s.received;
+        String receivedWhat = distinctReceived != null ? "distinct records" : "records";
         String label = batch.segment().label();
         String status;
         String detail;
