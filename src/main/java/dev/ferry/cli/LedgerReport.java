@@ -16,7 +16,8 @@ public final class LedgerReport {
                    COALESCE(SUM(b.inserted + b.updated + b.unmatched + b.already_current), 0) AS promoted,
                    COUNT(b.id) AS batches,
                    (SELECT CASE WHEN COUNT(*) = 0 THEN 'NOT CHECKED'
-                                WHEN SUM(rc.status <> 'BALANCED') = 0 THEN 'BALANCED' ELSE 'MISMATCH' END
+                                WHEN SUM(rc.status = 'MISMATCH') > 0 THEN 'MISMATCH'
+                                WHEN SUM(rc.status = 'UNVERIFIED') > 0 THEN 'UNVERIFIED' ELSE 'BALANCED' END
                       FROM ferry_reconciliation rc WHERE rc.run_id = r.id) AS reconciliation
               FROM ferry_run r LEFT JOIN ferry_batch b ON b.run_id = r.id
              GROUP BY r.id, r.integration, r.status""";

@@ -98,13 +98,18 @@ public final class RunLease implements AutoCloseable {
                     Promoter.execute(c, "INSERT INTO ferry_lease (integration, owner, acquired_at, renewed_at, expires_at) "
                             + "VALUES (?, ?, NOW(3), NOW(3), NOW(3) + INTERVAL ? MICROSECOND)", integration, owner, micros);
                 }
-                // Holding the lease now, no other lease-bound run of this integration can still be working.
-                int abandoned = Promoter.execute(c, "UPDATE ferry_batch b JOIN ferry_run r ON r.id = b.run_id SET b.status = 'ABANDONED', "
-                        + "b.error = CONCAT('its run was abandoned by ', r.owner) WHERE r.integration = ? AND r.status = 'RUNNING' "
-                        + "AND r.owner IS NOT NULL AND b.status IN ('STAGING', 'STAGED')", integration);
-                int runs = Promoter.execute(c, "UPDATE ferry_run SET status = 'ABANDONED', ended_at = NOW(3), "
-                        + "error = CONCAT('owner ', owner, ' stopped renewing its lease; taken over by ', ?) "
-                        + "WHERE integration = ? AND status = 'RUNNING' AND owner IS NOT NULL", owner, integration);
+                // The previous holder let its lease lapse without releasing it: it died (or lost it). Its runs can
+                // no longer be working — close them and their unfinished batches.
+                int abandoned = 0;
+                int runs = 0;
+                if (previous != null) {
+                    abandoned = Promoter.execute(c, "UPDATE ferry_batch b JOIN ferry_run r ON r.id = b.run_id SET b.status = 'ABANDONED', "
+                            + "b.error = CONCAT('its run was abandoned by ', r.owner) WHERE r.integration = ? AND r.status = 'RUNNING' "
+                            + "AND r.owner = ? AND b.status IN ('STAGING', 'STAGED')", integration, previous);
+                    runs = Promoter.execute(c, "UPDATE ferry_run SET status = 'ABANDONED', ended_at = NOW(3), "
+                            + "error = CONCAT('owner ', owner, ' stopped renewing its lease; taken over by ', ?) "
+                            + "WHERE integration = ? AND status = 'RUNNING' AND owner = ?", owner, integration, previous);
+                }
                 c.commit();
                 if (runs > 0) {
                     LOG.warn("{}: took over the run lease from {}; {} run(s) and {} unfinished batch(es) closed as ABANDONED",

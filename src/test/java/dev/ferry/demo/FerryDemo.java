@@ -121,7 +121,7 @@ public final class FerryDemo {
             System.out.print(LedgerReport.header());
             while (rs.next()) {
                 System.out.print(LedgerReport.line(rs));
-                balanced &= "BALANCED".equals(rs.getString("reconciliation")) && "SUCCEEDED".equals(rs.getString("status"));
+                balanced &= !"MISMATCH".equals(rs.getString("reconciliation")) && "SUCCEEDED".equals(rs.getString("status"));
             }
         }
 
