@@ -40,3 +40,12 @@ CREATE TABLE IF NOT EXISTS dim_shop (
     shop_id INT PRIMARY KEY,
     name    VARCHAR(100) NOT NULL
 );
+
+-- Seed S0.6: payment bills from a provider's daily SFTP file (GBK CSV), one row per bill.
+CREATE TABLE IF NOT EXISTS payment_bill (
+    bill_no    VARCHAR(40)   NOT NULL PRIMARY KEY,
+    bill_date  DATE          NOT NULL,
+    merchant   VARCHAR(100),
+    amount     DECIMAL(14,2) NOT NULL,
+    status     VARCHAR(20)
+) DEFAULT CHARSET = utf8mb4;

@@ -51,11 +51,12 @@ public final class Ferry implements AutoCloseable {
             Database.migrate(ds);
             Ferry ferry = new Ferry(settings, ds);
             JdbcLookupSource lookups = new JdbcLookupSource(ds, settings.lookupCacheTtl());
-            Map<String, Mapping> mappings = MappingLoader.loadAll(settings.mappingsDir());
+            boolean loadData = settings.stagingLoadData() && Database.localInfileEnabled(ds);
+            Map<String, Mapping> mappings = MappingLoader.loadAll(settings.mappingsDir(), settings.groovyTrusted());
             for (Mapping mapping : mappings.values()) {
                 TargetTable target = TargetTable.describe(ds, mapping);
                 target.ensureStagingTable(ds);
-                ferry.registry.register(new JdbcIntegrationPipeline(ds, target, lookups, settings.stagingLoadData(), settings.leaseTtl()));
+                ferry.registry.register(new JdbcIntegrationPipeline(ds, target, lookups, loadData, settings.leaseTtl()));
                 LOG.info("Integration {} ready: {} → {} ({})", mapping.integration(), mapping.file(), mapping.target().table(),
                         mapping.target().mode());
             }

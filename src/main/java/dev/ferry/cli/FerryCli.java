@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1",
         description = "Integration hub: nothing lost, nothing duplicated, and proof of both.",
-        subcommands = {FerryCli.Run.class, FerryCli.DeadLetters.class, FerryCli.Runs.class})
+        subcommands = {FerryCli.Run.class, FerryCli.DeadLetters.class, FerryCli.Runs.class, SftpFilesCommand.class})
 public final class FerryCli implements Callable<Integer> {
 
     @Override

@@ -21,7 +21,25 @@ public record FerrySettings(
         int idempotencyRetentionDays,
         Duration lookupCacheTtl,
         boolean stagingLoadData,
-        Duration leaseTtl) {
+        Duration leaseTtl,
+        DbTls dbTls,
+        boolean groovyTrusted) {
+
+    /**
+     * TLS to the database: {@code ferry.db.ssl-mode} (Connector/J {@code sslMode}: DISABLED, PREFERRED,
+     * REQUIRED, VERIFY_CA, VERIFY_IDENTITY; default PREFERRED) and an optional trust store for VERIFY_CA /
+     * VERIFY_IDENTITY ({@code ferry.db.trust-store} path, {@code .trust-store-password}, {@code .trust-store-type}).
+     */
+    public record DbTls(String sslMode, String trustStore, String trustStorePassword, String trustStoreType) {
+
+        public static final DbTls PREFERRED = new DbTls("PREFERRED", null, null, null);
+
+        /** Never prints the trust store password. */
+        @Override
+        public String toString() {
+            return "DbTls[sslMode=" + sslMode + ", trustStore=" + trustStore + "]";
+        }
+    }
 
     /** Reads settings through {@code lookup} (property key → value or null). */
     public static FerrySettings fromLookup(Function<String, String> lookup) {
@@ -40,7 +58,10 @@ public record FerrySettings(
                 Integer.parseInt(or(get.apply("ferry.idempotency.retention-days"), "90")),
                 Duration.parse(or(get.apply("ferry.lookup.cache-ttl"), "PT5M")),
                 Boolean.parseBoolean(or(get.apply("ferry.staging.load-data"), "true")),
-                Duration.parse(or(get.apply("ferry.lease.ttl"), "PT2M")));
+                Duration.parse(or(get.apply("ferry.lease.ttl"), "PT2M")),
+                new DbTls(or(get.apply("ferry.db.ssl-mode"), "PREFERRED").toUpperCase(), get.apply("ferry.db.trust-store"),
+                        get.apply("ferry.db.trust-store-password"), or(get.apply("ferry.db.trust-store-type"), "PKCS12")),
+                Boolean.parseBoolean(or(get.apply("ferry.groovy.trusted"), "false")));
     }
 
     public static FerrySettings fromProperties(Properties p) {
@@ -49,19 +70,19 @@ public record FerrySettings(
 
     public FerrySettings withDb(String url, String username, String password) {
         return new FerrySettings(url, username, password, dbPoolSize, routesDir, mappingsDir,
-                stagingRetentionDays, idempotencyRetentionDays, lookupCacheTtl, stagingLoadData, leaseTtl);
+                stagingRetentionDays, idempotencyRetentionDays, lookupCacheTtl, stagingLoadData, leaseTtl, dbTls, groovyTrusted);
     }
 
     public FerrySettings withMappingsDir(Path dir) {
         return new FerrySettings(dbUrl, dbUsername, dbPassword, dbPoolSize, routesDir, dir,
-                stagingRetentionDays, idempotencyRetentionDays, lookupCacheTtl, stagingLoadData, leaseTtl);
+                stagingRetentionDays, idempotencyRetentionDays, lookupCacheTtl, stagingLoadData, leaseTtl, dbTls, groovyTrusted);
     }
 
     /** Never prints the password: records' default toString would. */
     @Override
     public String toString() {
         return "FerrySettings[db=" + dbUrl + ", user=" + dbUsername + ", password=****, routes=" + routesDir
-                + ", mappings=" + mappingsDir + "]";
+                + ", mappings=" + mappingsDir + ", tls=" + dbTls + ", groovyTrusted=" + groovyTrusted + "]";
     }
 
     private static String required(Function<String, String> get, String key) {

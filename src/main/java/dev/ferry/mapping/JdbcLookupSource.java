@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  *
  * <p>Keys are compared by text, with numbers normalised ({@code 7}, {@code 7L}, {@code "7"} and {@code 7.0} are the
  * same key), since JSON and JDBC rarely agree on a numeric type. Thread-safe. A database failure is thrown as
- * {@link IllegalStateException}: it is not the record's fault, so the batch should fail and be retried.
+ * {@link LookupUnavailableException}: it is not the record's fault, so the batch fails and is retried, and no
+ * record becomes a dead letter.
  */
 public final class JdbcLookupSource implements LookupSource {
 
@@ -77,7 +78,7 @@ public final class JdbcLookupSource implements LookupSource {
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("lookup " + table + "." + keyColumn + " -> " + valueColumn + " failed: " + e.getMessage(), e);
+            throw new LookupUnavailableException("lookup " + table + "." + keyColumn + " -> " + valueColumn + " failed: " + e.getMessage(), e);
         }
         return new Table(values, System.nanoTime());
     }

@@ -48,16 +48,24 @@ public final class MappingLoader {
     private static final Set<String> FIELD_KEYS = Set.of("from", "type", "format", "zone", "required", "default", "map",
             "mapStrict", "expr", "lookup");
     private static final Set<String> LOOKUP_KEYS = Set.of("table", "key", "value");
-    private static final Set<String> TARGET_KEYS = Set.of("table", "mode", "matchOn", "update");
+    private static final Set<String> TARGET_KEYS = Set.of("table", "mode", "matchOn", "update", "allowOtherUniqueKeys");
     private static final Set<String> RECONCILE_KEYS = Set.of("compare", "sum", "minAge");
     private static final Set<String> RESERVED = Set.of("record", "key", "row");
 
     private MappingLoader() {
     }
 
-    /** @throws MappingException naming the file (and field) for anything wrong with it */
+    /** Loads a mapping whose expressions run in the Groovy sandbox. */
     public static Mapping load(Path file) {
-        return new Parser(file).parse();
+        return load(file, false);
+    }
+
+    /**
+     * @param trustedGroovy {@code ferry.groovy.trusted}: compile expressions without the sandbox ({@link GroovySandbox})
+     * @throws MappingException naming the file (and field) for anything wrong with it
+     */
+    public static Mapping load(Path file, boolean trustedGroovy) {
+        return new Parser(file, trustedGroovy).parse();
     }
 
     /**
@@ -66,6 +74,11 @@ public final class MappingLoader {
      * @throws MappingException for the first bad file, or naming both files when two define the same integration
      */
     public static Map<String, Mapping> loadAll(Path dir) {
+        return loadAll(dir, false);
+    }
+
+    /** As {@link #loadAll(Path)}; {@code trustedGroovy} as in {@link #load(Path, boolean)}. */
+    public static Map<String, Mapping> loadAll(Path dir, boolean trustedGroovy) {
         List<Path> files;
         try (Stream<Path> list = Files.list(dir)) {
             files = list.filter(Files::isRegularFile)
@@ -77,7 +90,7 @@ public final class MappingLoader {
         }
         Map<String, Mapping> byName = new TreeMap<>();
         for (Path file : files) {
-            Mapping m = load(file);
+            Mapping m = load(file, trustedGroovy);
             Mapping clash = byName.putIfAbsent(m.integration(), m);
             if (clash != null) {
                 throw new MappingException(clash.file() + " and " + file + " both define integration '" + m.integration() + "'");
@@ -90,10 +103,13 @@ public final class MappingLoader {
     private static final class Parser {
 
         private final Path file;
+        private final boolean trustedGroovy;
+        private final GroovySandbox.Checker sandbox = new GroovySandbox.Checker();
         private GroovyShell shell; // created on the first expression: most fields have none
 
-        Parser(Path file) {
+        Parser(Path file, boolean trustedGroovy) {
             this.file = file;
+            this.trustedGroovy = trustedGroovy;
         }
 
         Mapping parse() {
@@ -241,11 +257,17 @@ public final class MappingLoader {
 
         private Class<? extends Script> compile(String field, String expr) {
             if (shell == null) {
-                shell = new GroovyShell(MappingLoader.class.getClassLoader());
+                shell = trustedGroovy ? new GroovyShell(MappingLoader.class.getClassLoader())
+                        : new GroovyShell(MappingLoader.class.getClassLoader(), GroovySandbox.configuration(sandbox));
             }
             try {
                 return shell.parse(expr, "ferry_" + field).getClass();
             } catch (CompilationFailedException e) {
+                String refusal = sandbox.takeRefusal();
+                if (refusal != null) {
+                    throw failField(field, "expression is refused by the Groovy sandbox: " + refusal
+                            + "; set ferry.groovy.trusted=true to allow any Groovy");
+                }
                 String msg = e.getMessage().replace("startup failed:", "").strip().replaceAll("\\s+", " ");
                 throw failField(field, "expression does not compile: " + msg);
             }
@@ -299,11 +321,12 @@ public final class MappingLoader {
             List<String> given = columns(t, "matchOn", "target.", names);
             List<String> matchOn = given.isEmpty() ? List.of(names.get(0)) : given;
             List<String> update = columns(t, "update", "target.", names);
+            List<String> allowOtherUniqueKeys = indexNames(t.get("allowOtherUniqueKeys"));
             if (mode == WriteMode.INSERT) {
                 if (!update.isEmpty()) {
                     throw fail("target.update does not apply to mode insert");
                 }
-                return new TargetSpec(table, mode, matchOn, List.of());
+                return new TargetSpec(table, mode, matchOn, List.of(), allowOtherUniqueKeys);
             }
             if (update.isEmpty()) {
                 update = names.stream().filter(c -> !matchOn.contains(c)).toList();
@@ -316,7 +339,18 @@ public final class MappingLoader {
             if (update.isEmpty() && mode == WriteMode.UPDATE_ONLY) {
                 throw fail("target: every field is in matchOn, mode update-only would update nothing");
             }
-            return new TargetSpec(table, mode, matchOn, update);
+            return new TargetSpec(table, mode, matchOn, update, allowOtherUniqueKeys);
+        }
+
+        /** target.allowOtherUniqueKeys: index names (checked against the table when Ferry starts). */
+        private List<String> indexNames(JsonNode n) {
+            List<String> out = new ArrayList<>();
+            if (n != null && !n.isNull()) {
+                for (JsonNode e : n.isArray() ? n : YAML.createArrayNode().add(n)) {
+                    out.add(identifier(scalar(e, "target.allowOtherUniqueKeys"), "target.allowOtherUniqueKeys"));
+                }
+            }
+            return out;
         }
 
         private ReconcileSpec reconcile(JsonNode n, List<String> names) {

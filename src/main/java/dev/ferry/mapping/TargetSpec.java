@@ -9,11 +9,19 @@ import java.util.List;
  * @param mode          how rows are written
  * @param matchOn       target columns identifying a row
  * @param updateColumns columns set when a row already exists (empty for {@link WriteMode#INSERT})
+ * @param allowOtherUniqueKeys unique indexes of the target besides the match columns' that the mapping accepts
+ *                             ({@code target.allowOtherUniqueKeys}); any other one refuses startup
  */
-public record TargetSpec(String table, WriteMode mode, List<String> matchOn, List<String> updateColumns) {
+public record TargetSpec(String table, WriteMode mode, List<String> matchOn, List<String> updateColumns,
+                         List<String> allowOtherUniqueKeys) {
 
     public TargetSpec {
         matchOn = List.copyOf(matchOn);
         updateColumns = List.copyOf(updateColumns);
+        allowOtherUniqueKeys = List.copyOf(allowOtherUniqueKeys);
+    }
+
+    public TargetSpec(String table, WriteMode mode, List<String> matchOn, List<String> updateColumns) {
+        this(table, mode, matchOn, updateColumns, List.of());
     }
 }

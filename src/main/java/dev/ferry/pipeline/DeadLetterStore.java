@@ -35,6 +35,18 @@ public final class DeadLetterStore {
         this.dataSource = dataSource;
     }
 
+    /**
+     * Stores rejections a source found before mapping (a malformed file line), tied to the batch submitted with
+     * the lines around them. A re-read of the same line counts as seen again, as for mapping rejections.
+     */
+    public void addSourceRejections(String integration, long runId, long batchId, List<Rejection> rejections) {
+        try (Connection c = dataSource.getConnection()) {
+            insert(c, integration, runId, batchId, rejections);
+        } catch (SQLException e) {
+            throw new IllegalStateException(integration + ": storing " + rejections.size() + " dead letters failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Stores rejections inside the caller's (promotion) transaction. */
     static void insert(Connection c, String integration, long runId, long batchId, List<Rejection> rejections) throws SQLException {
         if (rejections.isEmpty()) {

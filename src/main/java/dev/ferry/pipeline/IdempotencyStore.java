@@ -92,17 +92,35 @@ public final class IdempotencyStore {
         return "key_hash IN (" + "UNHEX(MD5(?)),".repeat(n - 1) + "UNHEX(MD5(?)))";
     }
 
-    /** Deletes keys not seen for {@code retention}; returns how many. Runs in chunks to keep locks short. */
+    /**
+     * Deletes keys not seen for {@code retention}, in the pipeline's store and the EIP repository's; returns how
+     * many. Per integration ({@code WHERE integration = ? AND last_seen < ?}), so each delete walks the
+     * (integration, last_seen) index instead of scanning the table; in chunks, to keep locks short.
+     */
     public static long purge(Connection c, Duration retention) throws SQLException {
         Timestamp cutoff = Timestamp.from(Instant.now().minus(retention));
+        return purge(c, TABLE, "integration", cutoff) + purge(c, FerryIdempotentRepository.TABLE, "repository", cutoff);
+    }
+
+    private static long purge(Connection c, String table, String owner, Timestamp cutoff) throws SQLException {
+        List<String> owners = new java.util.ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT " + owner + " FROM " + table);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                owners.add(rs.getString(1));
+            }
+        }
         long total = 0;
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + TABLE + " WHERE last_seen < ? LIMIT 10000")) {
-            ps.setTimestamp(1, cutoff);
-            int n;
-            do {
-                n = ps.executeUpdate();
-                total += n;
-            } while (n == 10000);
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE " + owner + " = ? AND last_seen < ? LIMIT 10000")) {
+            for (String o : owners) {
+                ps.setString(1, o);
+                ps.setTimestamp(2, cutoff);
+                int n;
+                do {
+                    n = ps.executeUpdate();
+                    total += n;
+                } while (n == 10000);
+            }
         }
         return total;
     }

@@ -3,6 +3,7 @@ package dev.ferry.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.mapping.LookupSource;
+import dev.ferry.mapping.LookupUnavailableException;
 import dev.ferry.mapping.MappedRow;
 import dev.ferry.mapping.Mapping;
 import dev.ferry.mapping.RecordMapper;
@@ -15,6 +16,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +47,7 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
     private final LookupSource lookups;
     private final StagingWriter stagingWriter;
     private final Promoter promoter;
+    private final PromotionIsolation isolation;
     private final BatchReconciler reconciler;
     private final ColumnChecks columnChecks;
     private final SourcePositions positions;
@@ -66,6 +69,7 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
         this.lookups = lookups;
         this.stagingWriter = new StagingWriter(target, stagingLoadData);
         this.promoter = new Promoter(target);
+        this.isolation = new PromotionIsolation(target, promoter);
         this.reconciler = new BatchReconciler(target);
         this.columnChecks = new ColumnChecks(target.mappedColumns());
         this.positions = new SourcePositions(dataSource);
@@ -385,136 +389,229 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
     private BatchResult processBatch(Run run, Batch batch, List<Long> replayIds) {
         List<JsonNode> records = batch.records();
         String where = batch.where();
-        BatchCounts n = new BatchCounts();
-        n.received = records.size();
         long batchId = -1;
-        String stage = "opening the batch";
+        String[] stage = {"opening the batch"};
         try (Connection c = dataSource.getConnection()) {
             batchId = Ledger.openBatch(c, run.runId, integration(), where, batch.segment() == null ? null : batch.segment().label(),
                     run.request.windowFrom(), run.request.windowTo(), batch.reportedTotal(), records.size());
-
-            stage = "mapping";
-            long t0 = System.nanoTime();
-            RecordMapper mapper = mapping().newMapper(lookups);
-            boolean countDistinct = batch.segment() != null && batch.segment().countDistinct();
-            long[] identities = countDistinct ? new long[records.size()] : null;
-            List<DeadLetterStore.Rejection> rejections = new ArrayList<>();
-            List<Long> replayed = new ArrayList<>();
-            LinkedHashMap<String, MappedRow> byKey = new LinkedHashMap<>(records.size() * 2);
-            long mappedRecords = 0;
-            for (int i = 0; i < records.size(); i++) {
-                JsonNode record = records.get(i);
-                List<MappedRow> rows;
+            // Records whose rows the database refused (at staging or promotion): the batch is processed again
+            // with them as dead letters, so the rest is promoted and every count still balances.
+            Map<Integer, Refusal> refused = new HashMap<>();
+            while (true) {
                 try {
-                    rows = mapper.map(record);
-                    for (MappedRow row : rows) {
-                        String[] problem = columnChecks.check(row.values());
-                        if (problem != null) {
-                            throw new ColumnRejection(problem[0], problem[1]);
-                        }
+                    return attempt(c, run, batch, replayIds, batchId, refused, stage);
+                } catch (RowsRefused r) {
+                    int before = refused.size();
+                    refused.putAll(r.byRecord);
+                    if (refused.size() == before) {
+                        throw r.cause;
                     }
-                } catch (RecordRejectedException e) {
-                    rejections.add(new DeadLetterStore.Rejection(where, i, e.field(), describe(where, i, e.getMessage()), record.toString()));
-                    if (countDistinct) {
-                        identities[i] = hash64(DeadLetterStore.md5(record.toString()));
-                    }
-                    continue;
-                } catch (ColumnRejection e) {
-                    rejections.add(new DeadLetterStore.Rejection(where, i, e.field, describe(where, i, "field '" + e.field + "' " + e.reason),
-                            record.toString()));
-                    if (countDistinct) {
-                        identities[i] = hash64(DeadLetterStore.md5(record.toString()));
-                    }
-                    continue;
-                } catch (RuntimeException | StackOverflowError e) { // e.g. a Groovy expression failing on this record
-                    rejections.add(new DeadLetterStore.Rejection(where, i, "record", describe(where, i, e.toString()), record.toString()));
-                    if (countDistinct) {
-                        identities[i] = hash64(DeadLetterStore.md5(record.toString()));
-                    }
-                    continue;
-                }
-                mappedRecords++;
-                if (countDistinct) {
-                    identities[i] = recordIdentity(rows, record);
-                }
-                if (replayIds != null) {
-                    replayed.add(replayIds.get(i));
-                }
-                for (MappedRow row : rows) {
-                    n.rows++;
-                    if (byKey.put(row.businessKey(), row) != null) {
-                        n.duplicates++; // the later occurrence in the batch wins
-                    }
+                    Promoter.execute(c, "DELETE FROM `" + target.stagingTable() + "` WHERE `" + TargetTable.BATCH_ID + "` = ?", batchId);
+                    LOG.info("{}: batch {} ({}): the database refused {} record(s) at {}; promoting the rest without them",
+                            integration(), batchId, where, r.byRecord.size(), stage[0]);
                 }
             }
-            n.rejected = rejections.size();
-
-            // Dedupe against this run (cross-page duplicates) and against what Ferry promoted before.
-            List<MappedRow> candidates = new ArrayList<>(byKey.size());
-            for (MappedRow row : byKey.values()) {
-                if (run.seen.contains(hash64(DeadLetterStore.md5(row.businessKey())), hash64(row.contentHash()))) {
-                    n.duplicates++;
-                } else {
-                    candidates.add(row);
-                }
-            }
-            // On an initial load the store holds nothing a lookup could find (keys promoted earlier in this run
-            // are claimed in the store: a duplicate the bounded memory forgot is found by the claim in promotion
-            // and counted as already current); a replica racing on the same keys is caught the same way.
-            Map<String, String> known = run.storeWasEmpty ? Map.of()
-                    : IdempotencyStore.knownHashes(c, integration(), candidates.stream().map(MappedRow::businessKey).toList());
-            List<MappedRow> toStage = new ArrayList<>(candidates.size());
-            List<MappedRow> unchanged = new ArrayList<>();
-            for (MappedRow row : candidates) {
-                if (row.contentHash().equals(known.get(row.businessKey()))) {
-                    unchanged.add(row);
-                } else {
-                    toStage.add(row);
-                }
-            }
-            n.unchanged = unchanged.size();
-            // Keys re-delivered unchanged are still "seen": keep retention from purging them (S0.11).
-            IdempotencyStore.touch(c, integration(), unchanged.stream().map(MappedRow::businessKey).toList());
-            n.staged = toStage.size();
-            long mapMs = (System.nanoTime() - t0) / 1_000_000;
-
-            stage = "staging";
-            long t1 = System.nanoTime();
-            stagingWriter.write(c, batchId, toStage);
-            Ledger.markStaged(c, batchId, n, mapMs, (System.nanoTime() - t1) / 1_000_000);
-
-            stage = "promotion";
-            beforePromote.accept(batchId);
-            long t2 = System.nanoTime();
-            long mapped = mappedRecords;
-            long id = batchId;
-            Outcome outcome = promoteWithRetry(c, run, batchId, n, rejections, replayed, t2,
-                    run.storeWasEmpty && run.targetWasEmpty, batch, identities,
-                    counts -> reconciler.reconcileBatch(c, run.runId, id, new BatchReconciler.Counts(
-                            counts.received, counts.rejected, mapped, counts.rows, counts.duplicates, counts.unchanged, counts.staged,
-                            counts.inserted, counts.updated, counts.unmatched, counts.alreadyCurrent)));
-
-            for (MappedRow row : toStage) {
-                run.seen.put(hash64(DeadLetterStore.md5(row.businessKey())), hash64(row.contentHash()));
-            }
-            for (MappedRow row : unchanged) {
-                run.seen.put(hash64(DeadLetterStore.md5(row.businessKey())), hash64(row.contentHash()));
-            }
-            afterPromote.accept(batchId);
-            LOG.info("{}: batch {} ({}) promoted: {} received, {} staged, {} inserted, {} updated, {} rejected{}{}",
-                    integration(), batchId, where, n.received, n.staged, n.inserted, n.updated, n.rejected,
-                    outcome.segmentVerdict == null ? "" : "; segment [" + batch.segment().label() + "] " + outcome.segmentVerdict,
-                    outcome.committed.isEmpty() ? "" : "; positions " + outcome.committed.stream()
-                            .map(p -> p.name() + "=" + p.value()).collect(Collectors.joining(", ")));
-            return n.toResult(batchId, outcome.reconciled, outcome.segmentVerdict, outcome.committed);
         } catch (SQLException | RuntimeException | Error e) {
-            String message = integration() + ": batch " + batchId + " (" + where + ") failed during " + stage + ": " + e.getMessage();
+            String message = integration() + ": batch " + batchId + " (" + where + ") failed during " + stage[0] + ": " + e.getMessage();
             markFailed(batchId, message);
             if (e instanceof Error error) {
                 throw error;
             }
             throw e instanceof PipelineException pe ? pe : new PipelineException(message, e);
         }
+    }
+
+    /** Why the database refused a record's row, and the field it named (or "record"). */
+    private record Refusal(String field, String reason) {
+    }
+
+    /** Rows of the batch the database refused, by the index of their record; the batch is processed again. */
+    private static final class RowsRefused extends Exception {
+        final Map<Integer, Refusal> byRecord;
+        final SQLException cause;
+
+        RowsRefused(Map<Integer, Refusal> byRecord, SQLException cause) {
+            super(null, null, false, false);
+            this.byRecord = byRecord;
+            this.cause = cause;
+        }
+    }
+
+    /** Map → dedupe → stage → promote, once; records in {@code refused} go straight to dead letters. */
+    private BatchResult attempt(Connection c, Run run, Batch batch, List<Long> replayIds, long batchId,
+                                Map<Integer, Refusal> refused, String[] stage) throws SQLException, RowsRefused {
+        List<JsonNode> records = batch.records();
+        String where = batch.where();
+        BatchCounts n = new BatchCounts();
+        n.received = records.size();
+        stage[0] = "mapping";
+        long t0 = System.nanoTime();
+        RecordMapper mapper = mapping().newMapper(lookups);
+        boolean countDistinct = batch.segment() != null && batch.segment().countDistinct();
+        long[] identities = countDistinct ? new long[records.size()] : null;
+        List<DeadLetterStore.Rejection> rejections = new ArrayList<>();
+        List<Long> replayed = new ArrayList<>();
+        LinkedHashMap<String, MappedRow> byKey = new LinkedHashMap<>(records.size() * 2);
+        Map<MappedRow, Integer> recordOf = new IdentityHashMap<>(records.size() * 2);
+        long mappedRecords = 0;
+        for (int i = 0; i < records.size(); i++) {
+            JsonNode record = records.get(i);
+            Refusal refusal = refused.get(i);
+            if (refusal != null) {
+                rejections.add(new DeadLetterStore.Rejection(where, i, refusal.field(), describe(where, i, refusal.reason()),
+                        record.toString()));
+                if (countDistinct) {
+                    identities[i] = hash64(DeadLetterStore.md5(record.toString()));
+                }
+                continue;
+            }
+            List<MappedRow> rows;
+            try {
+                rows = mapper.map(record);
+                for (MappedRow row : rows) {
+                    String[] problem = columnChecks.check(row.values());
+                    if (problem != null) {
+                        throw new ColumnRejection(problem[0], problem[1]);
+                    }
+                }
+            } catch (RecordRejectedException e) {
+                rejections.add(new DeadLetterStore.Rejection(where, i, e.field(), describe(where, i, e.getMessage()), record.toString()));
+                if (countDistinct) {
+                    identities[i] = hash64(DeadLetterStore.md5(record.toString()));
+                }
+                continue;
+            } catch (ColumnRejection e) {
+                rejections.add(new DeadLetterStore.Rejection(where, i, e.field, describe(where, i, "field '" + e.field + "' " + e.reason),
+                        record.toString()));
+                if (countDistinct) {
+                    identities[i] = hash64(DeadLetterStore.md5(record.toString()));
+                }
+                continue;
+            } catch (RuntimeException | StackOverflowError e) { // e.g. a Groovy expression failing on this record
+                if (isOutage(e)) {
+                    throw (RuntimeException) e; // a lookup table or the database failed: not this record's fault
+                }
+                rejections.add(new DeadLetterStore.Rejection(where, i, "record", describe(where, i, e.toString()), record.toString()));
+                if (countDistinct) {
+                    identities[i] = hash64(DeadLetterStore.md5(record.toString()));
+                }
+                continue;
+            }
+            mappedRecords++;
+            if (countDistinct) {
+                identities[i] = recordIdentity(rows, record);
+            }
+            if (replayIds != null) {
+                replayed.add(replayIds.get(i));
+            }
+            for (MappedRow row : rows) {
+                recordOf.put(row, i);
+                n.rows++;
+                if (byKey.put(row.businessKey(), row) != null) {
+                    n.duplicates++; // the later occurrence in the batch wins
+                }
+            }
+        }
+        n.rejected = rejections.size();
+
+        // Dedupe against this run (cross-page duplicates) and against what Ferry promoted before.
+        List<MappedRow> candidates = new ArrayList<>(byKey.size());
+        for (MappedRow row : byKey.values()) {
+            if (run.seen.contains(hash64(DeadLetterStore.md5(row.businessKey())), hash64(row.contentHash()))) {
+                n.duplicates++;
+            } else {
+                candidates.add(row);
+            }
+        }
+        // On an initial load the store holds nothing a lookup could find (keys promoted earlier in this run
+        // are claimed in the store: a duplicate the bounded memory forgot is found by the claim in promotion
+        // and counted as already current); a replica racing on the same keys is caught the same way.
+        Map<String, String> known = run.storeWasEmpty ? Map.of()
+                : IdempotencyStore.knownHashes(c, integration(), candidates.stream().map(MappedRow::businessKey).toList());
+        List<MappedRow> toStage = new ArrayList<>(candidates.size());
+        List<MappedRow> unchanged = new ArrayList<>();
+        for (MappedRow row : candidates) {
+            if (row.contentHash().equals(known.get(row.businessKey()))) {
+                unchanged.add(row);
+            } else {
+                toStage.add(row);
+            }
+        }
+        n.unchanged = unchanged.size();
+        // Keys re-delivered unchanged are still "seen": keep retention from purging them (S0.11).
+        IdempotencyStore.touch(c, integration(), unchanged.stream().map(MappedRow::businessKey).toList());
+        n.staged = toStage.size();
+        long mapMs = (System.nanoTime() - t0) / 1_000_000;
+
+        stage[0] = "staging";
+        long t1 = System.nanoTime();
+        List<StagingWriter.RefusedRow> refusedAtStaging = stagingWriter.write(c, batchId, toStage);
+        if (!refusedAtStaging.isEmpty()) {
+            Map<Integer, Refusal> byRecord = new HashMap<>();
+            for (StagingWriter.RefusedRow r : refusedAtStaging) {
+                byRecord.putIfAbsent(recordOf.get(toStage.get(r.index())), refusal("staging", r.message()));
+            }
+            throw new RowsRefused(byRecord, new SQLException("the database refused rows at staging"));
+        }
+        Ledger.markStaged(c, batchId, n, mapMs, (System.nanoTime() - t1) / 1_000_000);
+
+        stage[0] = "promotion";
+        beforePromote.accept(batchId);
+        long t2 = System.nanoTime();
+        long mapped = mappedRecords;
+        long id = batchId;
+        Outcome outcome;
+        try {
+            outcome = promoteWithRetry(c, run, batchId, n, rejections, replayed, t2,
+                    run.storeWasEmpty && run.targetWasEmpty, batch, identities,
+                    counts -> reconciler.reconcileBatch(c, run.runId, id, new BatchReconciler.Counts(
+                            counts.received, counts.rejected, mapped, counts.rows, counts.duplicates, counts.unchanged, counts.staged,
+                            counts.inserted, counts.updated, counts.unmatched, counts.alreadyCurrent)));
+        } catch (SQLException e) {
+            if (!SqlErrors.isDataError(e) || toStage.isEmpty()) {
+                throw e;
+            }
+            // The target refused part of the batch (CHECK, foreign key, NOT NULL …): find those rows.
+            stage[0] = "isolating rows the target refused";
+            Map<Integer, Refusal> byRecord = new HashMap<>();
+            for (PromotionIsolation.RefusedRow r : isolation.find(c, batchId, toStage.size())) {
+                byRecord.putIfAbsent(recordOf.get(toStage.get(r.row() - 1)), refusal("promotion", r.message()));
+            }
+            if (byRecord.isEmpty()) {
+                throw e; // no row fails on its own: not a bad row, the batch fails
+            }
+            throw new RowsRefused(byRecord, e);
+        }
+
+        for (MappedRow row : toStage) {
+            run.seen.put(hash64(DeadLetterStore.md5(row.businessKey())), hash64(row.contentHash()));
+        }
+        for (MappedRow row : unchanged) {
+            run.seen.put(hash64(DeadLetterStore.md5(row.businessKey())), hash64(row.contentHash()));
+        }
+        afterPromote.accept(batchId);
+        LOG.info("{}: batch {} ({}) promoted: {} received, {} staged, {} inserted, {} updated, {} rejected{}{}",
+                integration(), batchId, where, n.received, n.staged, n.inserted, n.updated, n.rejected,
+                outcome.segmentVerdict == null ? "" : "; segment [" + batch.segment().label() + "] " + outcome.segmentVerdict,
+                outcome.committed.isEmpty() ? "" : "; positions " + outcome.committed.stream()
+                        .map(p -> p.name() + "=" + p.value()).collect(Collectors.joining(", ")));
+        return n.toResult(batchId, outcome.reconciled, outcome.segmentVerdict, outcome.committed);
+    }
+
+    private static Refusal refusal(String where, String message) {
+        String field = SqlErrors.field(message);
+        return new Refusal(field == null ? "record" : field, "the database refused "
+                + (field == null ? "the row" : "field '" + field + "'") + " at " + where + ": " + message);
+    }
+
+    /** A failure that is not the record's: a lookup table or the database (pool, connection) behind it. */
+    private static boolean isOutage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof LookupUnavailableException || t instanceof SQLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What the promotion transaction decided. */
@@ -613,7 +710,7 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
                 c.rollback(); // release the locks before any wait
                 // Two replicas claiming overlapping keys can deadlock in InnoDB; the loser retries and then
                 // finds the keys current. Anything else is a real failure.
-                boolean deadlock = e.getErrorCode() == 1213 || e.getErrorCode() == 1205 || "40001".equals(e.getSQLState());
+                boolean deadlock = SqlErrors.isLockConflict(e);
                 if (!deadlock || attempt == MAX_DEADLOCK_RETRIES) {
                     throw e;
                 }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A mapping's target table as the database describes it, checked against the mapping at startup, and the
@@ -34,8 +35,20 @@ public final class TargetTable {
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
 
-    /** A target column: its SQL type as declared, and the limits Ferry checks before writing. */
-    public record Column(String name, String columnType, String dataType, Long maxLength, boolean nullable) {
+    /**
+     * A target column: its SQL type as declared, the limits Ferry checks before writing, and for string
+     * columns the character set and collation the staging column copies (a staging column in the schema's
+     * default collation cannot be compared with the target's: "Illegal mix of collations").
+     *
+     * @param maxLength characters a CHAR/VARCHAR column holds; null for every other type
+     */
+    public record Column(String name, String columnType, String dataType, Long maxLength, boolean nullable,
+                         String charset, String collation, boolean autoIncrement) {
+
+        /** The column's type for a staging table: the declared type, plus character set and collation for strings. */
+        public String stagingType() {
+            return charset == null ? columnType : columnType + " CHARACTER SET " + charset + " COLLATE " + collation;
+        }
     }
 
     private final Mapping mapping;
@@ -81,7 +94,8 @@ public final class TargetTable {
                     throw new MappingException(file + ": target.matchOn column '" + m + "' is not a mapped field");
                 }
             }
-            if (mapping.target().mode() != WriteMode.UPDATE_ONLY && !hasUniqueIndexOn(c, table, mapping.target().matchOn())) {
+            List<UniqueIndex> uniqueIndexes = uniqueIndexes(c, table);
+            if (mapping.target().mode() != WriteMode.UPDATE_ONLY && !hasUniqueIndexOn(uniqueIndexes, mapping.target().matchOn())) {
                 // Promotion relies on ON DUPLICATE KEY: without a unique index on the match columns,
                 // a re-delivered record would become a second row.
                 throw new MappingException(file + ": target.matchOn " + mapping.target().matchOn() + ": table '" + table
@@ -89,6 +103,10 @@ public final class TargetTable {
                         + mapping.target().mode().name().toLowerCase().replace('_', '-')
                         + " could insert duplicates; add one (e.g. ALTER TABLE " + table + " ADD UNIQUE ("
                         + String.join(", ", mapping.target().matchOn()) + "))");
+            }
+            if (mapping.target().mode() != WriteMode.UPDATE_ONLY) {
+                checkOtherUniqueIndexes(file, mapping, table, uniqueIndexes, columns);
+                checkUnmappedRequiredColumns(c, file, mapping, table);
             }
             return new TargetTable(mapping, columns);
         } catch (SQLException e) {
@@ -108,7 +126,7 @@ public final class TargetTable {
                 ddl.append("  `").append(KEY_HASH).append("` BINARY(16) NOT NULL,\n");
                 ddl.append("  `").append(HASH).append("` CHAR(32) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,\n");
                 for (Column col : mappedColumns) {
-                    ddl.append("  `").append(col.name()).append("` ").append(col.columnType()).append(" NULL,\n");
+                    ddl.append("  `").append(col.name()).append("` ").append(col.stagingType()).append(" NULL,\n");
                 }
                 ddl.append("  `").append(STAGED_AT).append("` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),\n");
                 // A narrow key: every staging read is "the rows of batch N"; keys are matched through the
@@ -121,9 +139,9 @@ public final class TargetTable {
                 for (Column col : mappedColumns) {
                     Column staged = existing.get(col.name().toLowerCase());
                     if (staged == null) {
-                        s.execute("ALTER TABLE `" + stagingTable + "` ADD COLUMN `" + col.name() + "` " + col.columnType() + " NULL");
-                    } else if (!staged.columnType().equalsIgnoreCase(col.columnType())) {
-                        s.execute("ALTER TABLE `" + stagingTable + "` MODIFY COLUMN `" + col.name() + "` " + col.columnType() + " NULL");
+                        s.execute("ALTER TABLE `" + stagingTable + "` ADD COLUMN `" + col.name() + "` " + col.stagingType() + " NULL");
+                    } else if (!staged.stagingType().equalsIgnoreCase(col.stagingType())) {
+                        s.execute("ALTER TABLE `" + stagingTable + "` MODIFY COLUMN `" + col.name() + "` " + col.stagingType() + " NULL");
                     }
                 }
             }
@@ -178,35 +196,117 @@ public final class TargetTable {
     private static Map<String, Column> readColumns(Connection c, String table) throws SQLException {
         Map<String, Column> columns = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT column_name, column_type, data_type, character_maximum_length, is_nullable "
-                        + "FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? ORDER BY ordinal_position")) {
+                "SELECT column_name, column_type, data_type, character_maximum_length, is_nullable, character_set_name, "
+                        + "collation_name, extra FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? "
+                        + "ORDER BY ordinal_position")) {
             ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    String dataType = rs.getString(3).toLowerCase();
                     long max = rs.getLong(4);
-                    columns.put(rs.getString(1).toLowerCase(), new Column(rs.getString(1), rs.getString(2),
-                            rs.getString(3).toLowerCase(), rs.wasNull() ? null : max, "YES".equals(rs.getString(5))));
+                    // wasNull() right after its own getter; only CHAR/VARCHAR count characters (TEXT and BINARY count bytes)
+                    Long maxChars = rs.wasNull() || !(dataType.equals("char") || dataType.equals("varchar")) ? null : max;
+                    String extra = rs.getString(8);
+                    columns.put(rs.getString(1).toLowerCase(), new Column(rs.getString(1), rs.getString(2), dataType, maxChars,
+                            "YES".equals(rs.getString(5)), rs.getString(6), rs.getString(7),
+                            extra != null && extra.toLowerCase().contains("auto_increment")));
                 }
             }
         }
         return columns;
     }
 
-    private static boolean hasUniqueIndexOn(Connection c, String table, List<String> matchOn) throws SQLException {
-        Map<String, Set<String>> uniqueIndexes = new LinkedHashMap<>();
+    /** A unique index of the target; a part is a column name, or null for an expression (a MySQL 8 functional key part). */
+    record UniqueIndex(String name, List<String> parts) {
+
+        boolean functional() {
+            return parts.stream().anyMatch(java.util.Objects::isNull);
+        }
+
+        String describe() {
+            return name + " (" + parts.stream().map(p -> p == null ? "(expression)" : p).collect(Collectors.joining(", ")) + ")";
+        }
+    }
+
+    private static List<UniqueIndex> uniqueIndexes(Connection c, String table) throws SQLException {
+        Map<String, List<String>> parts = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT index_name, column_name FROM information_schema.statistics "
-                        + "WHERE table_schema = DATABASE() AND table_name = ? AND non_unique = 0")) {
+                        + "WHERE table_schema = DATABASE() AND table_name = ? AND non_unique = 0 ORDER BY index_name, seq_in_index")) {
             ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    uniqueIndexes.computeIfAbsent(rs.getString(1), k -> new LinkedHashSet<>()).add(rs.getString(2).toLowerCase());
+                    String column = rs.getString(2); // NULL for a functional key part (MySQL 8.0.13+)
+                    parts.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(column == null ? null : column.toLowerCase());
                 }
             }
         }
+        List<UniqueIndex> out = new ArrayList<>();
+        parts.forEach((name, p) -> out.add(new UniqueIndex(name, p)));
+        return out;
+    }
+
+    static boolean hasUniqueIndexOn(List<UniqueIndex> uniqueIndexes, List<String> matchOn) {
         Set<String> wanted = new LinkedHashSet<>();
         matchOn.forEach(m -> wanted.add(m.toLowerCase()));
-        return uniqueIndexes.values().stream().anyMatch(wanted::equals);
+        return uniqueIndexes.stream().filter(i -> !i.functional()).anyMatch(i -> new LinkedHashSet<>(i.parts()).equals(wanted));
+    }
+
+    /**
+     * {@code ON DUPLICATE KEY} fires on <em>any</em> unique index: a second one would silently merge two
+     * different records into one row. Harmless, and allowed: an index that contains every match column (two
+     * rows equal on it are equal on the match columns), and one on a column Ferry never writes that the
+     * database numbers itself (AUTO_INCREMENT). Any other needs {@code target.allowOtherUniqueKeys: [name]}.
+     */
+    static List<UniqueIndex> conflictingUniqueIndexes(List<UniqueIndex> uniqueIndexes, Mapping mapping, Map<String, Column> columns) {
+        Set<String> matchOn = new LinkedHashSet<>();
+        mapping.target().matchOn().forEach(m -> matchOn.add(m.toLowerCase()));
+        Set<String> mapped = new LinkedHashSet<>();
+        mapping.columns().forEach(m -> mapped.add(m.toLowerCase()));
+        Set<String> allowed = new LinkedHashSet<>();
+        mapping.target().allowOtherUniqueKeys().forEach(a -> allowed.add(a.toLowerCase()));
+        List<UniqueIndex> conflicting = new ArrayList<>();
+        for (UniqueIndex index : uniqueIndexes) {
+            boolean coversMatch = !index.functional() && index.parts().containsAll(matchOn);
+            boolean generated = index.parts().stream().anyMatch(p -> p != null && !mapped.contains(p)
+                    && columns.get(p) != null && columns.get(p).autoIncrement());
+            if (!coversMatch && !generated && !allowed.contains(index.name().toLowerCase())) {
+                conflicting.add(index);
+            }
+        }
+        return conflicting;
+    }
+
+    private static void checkOtherUniqueIndexes(String file, Mapping mapping, String table, List<UniqueIndex> uniqueIndexes,
+                                                Map<String, Column> columns) {
+        List<UniqueIndex> conflicting = conflictingUniqueIndexes(uniqueIndexes, mapping, columns);
+        if (!conflicting.isEmpty()) {
+            throw new MappingException(file + ": target.matchOn " + mapping.target().matchOn() + ": table '" + table
+                    + "' has another unique index, " + conflicting.stream().map(UniqueIndex::describe).collect(Collectors.joining(", "))
+                    + ": a row equal on it but not on the match columns would overwrite a different record (ON DUPLICATE KEY "
+                    + "fires on any unique index). Drop it, or allow it in the mapping with target.allowOtherUniqueKeys: ["
+                    + conflicting.stream().map(UniqueIndex::name).collect(Collectors.joining(", ")) + "]");
+        }
+    }
+
+    /** An unmapped NOT NULL column without a default would refuse every insert: a mapping error, not bad rows. */
+    private static void checkUnmappedRequiredColumns(Connection c, String file, Mapping mapping, String table) throws SQLException {
+        Set<String> mapped = new LinkedHashSet<>();
+        mapping.columns().forEach(m -> mapped.add(m.toLowerCase()));
+        try (PreparedStatement ps = c.prepareStatement("SELECT column_name FROM information_schema.columns WHERE table_schema = DATABASE() "
+                + "AND table_name = ? AND is_nullable = 'NO' AND column_default IS NULL AND LOWER(extra) NOT LIKE '%auto_increment%' "
+                + "AND LOWER(extra) NOT LIKE '%generated%' ORDER BY ordinal_position")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (!mapped.contains(rs.getString(1).toLowerCase())) {
+                        throw new MappingException(file + ": target table '" + table + "' column '" + rs.getString(1)
+                                + "' is NOT NULL without a default and no field maps it: every insert would be refused; "
+                                + "map it or give it a default");
+                    }
+                }
+            }
+        }
     }
 
     private static void requireIdentifier(String file, String what, String name) {

@@ -75,7 +75,12 @@ public final class FerryDemo {
             // The order system already holds the heads of most orders; Ferry only updates their status (S2.5).
             insertOrderHeads(customer, kingdee.records().stream().filter(o -> (o.fid() % 50) != 0).toList());
 
+            PaymentBillsDemo bills = new PaymentBillsDemo();
+            step("Starting the sample SFTP server (payment bills, GBK, 2026-11-21 missing)");
+            bills.prepare();
+
             step("Starting Ferry (camel-main) with routes/ and mappings/");
+            boolean billsOk;
             Main main = FerryOnSampleApis.start(url, Path.of("mappings"), api, clock, "2026-11-20 00:00:00");
             try {
                 ProducerTemplate template = main.getCamelContext().createProducerTemplate();
@@ -95,13 +100,17 @@ public final class FerryDemo {
 
                 step("Run 2: incremental pull of both integrations");
                 pull(template);
+
+                step("SFTP: two polls of the payment bills; the missing day arrives late, one day is corrected");
+                billsOk = bills.run(template, customer);
             } finally {
                 main.stop();
             }
 
             System.out.printf("%nUpstream faults Ferry rode through: Kingdee answered %s, Jushuitan answered %s (status → count)%n",
                     api.kingdeeFaults().statusCounts(), api.jstFaults().statusCounts());
-            return report(customer, kingdee, jst);
+            int exit = report(customer, kingdee, jst);
+            return billsOk ? exit : 1;
         }
     }
 

@@ -68,4 +68,22 @@ class StartupValidationTest {
                 .hasMessageContaining("shops.yaml")
                 .hasMessageContaining("'no_such_table' does not exist");
     }
+
+    @Test
+    void aMappingExpressionThatOpensAFileIsRefusedAtStartupNamingFileAndField() {
+        Path file = writeMapping(mappings, "shops.yaml", """
+                integration: shops
+                key: "{id}"
+                fields:
+                  id:        { from: id }
+                  shop_name: { expr: "new File('/proc/self/environ').text" }
+                target: { table: shop, matchOn: [id] }
+                """);
+        var settings = freshDatabase("startup_validation_test", mappings,
+                "CREATE TABLE shop (id VARCHAR(10) PRIMARY KEY, shop_name VARCHAR(50))");
+        assertThatThrownBy(() -> Ferry.start(settings))
+                .isInstanceOf(MappingException.class)
+                .hasMessageStartingWith(file + ": field 'shop_name': expression is refused by the Groovy sandbox")
+                .hasMessageContaining("ferry.groovy.trusted=true");
+    }
 }
