@@ -5,13 +5,31 @@ import dev.ferry.FerryConfiguration;
 import dev.ferry.config.FerrySettings;
 import dev.ferry.pipeline.BatchResult;
 import dev.ferry.pipeline.DeadLetterStore;
+import dev.ferry.pipeline.JdbcIntegrationPipeline;
+import dev.ferry.pipeline.Position;
+import dev.ferry.pipeline.SourcePositions;
+import dev.ferry.source.http.FerryHttpEndpoint;
+import dev.ferry.source.http.FerryHttpProducer;
+import dev.ferry.source.http.WindowMode;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Optional;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +46,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1",
         description = "Integration hub: nothing lost, nothing duplicated, and proof of both.",
-        subcommands = {FerryCli.Run.class, FerryCli.DeadLetters.class, FerryCli.Runs.class, SftpFilesCommand.class})
+        subcommands = {FerryCli.Run.class, FerryCli.Backfill.class, FerryCli.PositionCommand.class, FerryCli.DeadLetters.class,
+                FerryCli.Runs.class, SftpFilesCommand.class})
 public final class FerryCli implements Callable<Integer> {
 
     @Override
@@ -40,14 +59,166 @@ public final class FerryCli implements Callable<Integer> {
         System.exit(new CommandLine(new FerryCli()).execute(args));
     }
 
-    @Command(name = "run", description = "Start Ferry: every route in the routes folder, every mapping in the mappings folder.")
+    @Command(name = "run", description = {"Start Ferry: every route in the routes folder, every mapping in the mappings folder.",
+            "With an integration: run its pull once now and exit (0 = succeeded, 1 = mismatch, 2 = failed)."})
     static final class Run implements Callable<Integer> {
+        @Parameters(index = "0", arity = "0..1", description = "Pull this integration once instead of running the schedules.")
+        String integration;
+
         @Override
         public Integer call() throws Exception {
+            if (integration != null) {
+                try (OnePull pull = OnePull.start()) {
+                    return pull.run(integration, Map.of());
+                }
+            }
             Main main = new Main();
             main.configure().addConfiguration(FerryConfiguration.class);
             main.run();
             return main.getExitCode();
+        }
+    }
+
+    @Command(name = "backfill", description = {"Re-pull a window of an integration's source, in slices of its maxWindow; "
+            + "the position is left untouched.", "Exit 0 = every slice balanced or unverified, 1 = a slice fell short, 2 = failed."})
+    static final class Backfill implements Callable<Integer> {
+        @Parameters(index = "0", description = "The integration.")
+        String integration;
+        @Option(names = "--from", required = true, description = "Window start, in the route's positionPattern (e.g. '2026-11-01 00:00:00').")
+        String from;
+        @Option(names = "--to", required = true, description = "Window end (exclusive).")
+        String to;
+
+        @Override
+        public Integer call() throws Exception {
+            try (OnePull pull = OnePull.start()) {
+                return pull.run(integration, Map.of(FerryHttpProducer.HEADER_BACKFILL_FROM, from, FerryHttpProducer.HEADER_BACKFILL_TO, to));
+            }
+        }
+    }
+
+    @Command(name = "position", description = "Show an integration's source positions, or move one (--set) after a confirmation.")
+    static final class PositionCommand implements Callable<Integer> {
+        @Parameters(index = "0", description = "The integration.")
+        String integration;
+        @Option(names = "--set", paramLabel = "NAME=VALUE", description = "Move a position, e.g. --set 'watermark=2026-11-20 00:00:00'.")
+        String set;
+        @Option(names = "--yes", description = "Do not ask for confirmation.")
+        boolean yes;
+        @Option(names = "--pattern", defaultValue = "yyyy-MM-dd HH:mm:ss", description = "Format of a time position (default ${DEFAULT-VALUE}).")
+        String pattern;
+
+        @Override
+        public Integer call() throws Exception {
+            try (Ferry ferry = Ferry.start(settings())) {
+                JdbcIntegrationPipeline pipeline = ferry.pipeline(integration);
+                if (pipeline == null) {
+                    System.err.println("no integration " + integration);
+                    return 2;
+                }
+                if (set == null) {
+                    Map<String, Position> all = pipeline.positions();
+                    all.values().forEach(p -> System.out.printf("%s %s = %s%n", integration, p.name(), p.value()));
+                    if (all.isEmpty()) {
+                        System.out.println(integration + ": no position committed yet");
+                    }
+                    return 0;
+                }
+                int eq = set.indexOf('=');
+                if (eq <= 0) {
+                    System.err.println("--set needs NAME=VALUE");
+                    return 2;
+                }
+                String name = set.substring(0, eq).trim();
+                String value = set.substring(eq + 1).trim();
+                Optional<Position> current = pipeline.position(name);
+                Position next = position(name, value, current.orElse(null));
+                if (!yes) {
+                    System.out.printf("Move position '%s' of %s from %s to %s? Records between the two are %s. [y/N] ", name,
+                            integration, current.map(Position::value).orElse("(none)"), value,
+                            current.isPresent() && next.isBefore(current.get()) ? "read again (dedupe drops what landed)" : "skipped");
+                    System.out.flush();
+                    String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                    if (answer == null || !(answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"))) {
+                        System.out.println("Not changed.");
+                        return 1;
+                    }
+                }
+                pipeline.setPosition(next, true); // confirmed: an operator may move a position backwards
+                System.out.printf("%s %s = %s%n", integration, name, value);
+                return 0;
+            }
+        }
+
+        /** A watermark and any position that is a time now are time positions; numbers are sequences; else latest wins. */
+        private Position position(String name, String value, Position current) {
+            boolean time = name.equals(SourcePositions.WATERMARK) || current != null && current.order() != null
+                    && current.order().startsWith("T");
+            if (time) {
+                try {
+                    return Position.time(name, value, LocalDateTime.parse(value, DateTimeFormatter.ofPattern(pattern)));
+                } catch (DateTimeParseException e) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "'" + value + "' is not a time in the pattern "
+                            + pattern + ": " + e.getMessage());
+                }
+            }
+            if (current != null && current.order() != null && current.order().startsWith("N") && value.matches("\\d+")) {
+                return Position.sequence(name, Long.parseLong(value));
+            }
+            return Position.latest(name, value);
+        }
+    }
+
+    /**
+     * Camel-main with the routes folder, schedules off, for one pull of one integration: through its
+     * {@code direct:<integration>-pull} route when there is one, else straight to its incremental ferry-http endpoint.
+     */
+    static final class OnePull implements AutoCloseable {
+        private final Main main;
+
+        private OnePull(Main main) {
+            this.main = main;
+        }
+
+        static OnePull start() throws Exception {
+            Main main = new Main();
+            main.configure().addConfiguration(FerryConfiguration.class);
+            main.addOverrideProperty("camel.component.quartz.auto-start-scheduler", "false");
+            System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("ferry."))
+                    .forEach(k -> main.addOverrideProperty(k, System.getProperty(k)));
+            main.start();
+            return new OnePull(main);
+        }
+
+        int run(String integration, Map<String, Object> headers) {
+            CamelContext camel = main.getCamelContext();
+            Endpoint target = camel.hasEndpoint("direct:" + integration + "-pull");
+            if (target == null) {
+                target = camel.getEndpoints().stream().filter(e -> e instanceof FerryHttpEndpoint f
+                        && f.getIntegration().equals(integration) && f.getWindow() == WindowMode.incremental).findFirst().orElse(null);
+            }
+            if (target == null) {
+                System.err.println("no route pulls " + integration + " (expected direct:" + integration + "-pull or a ferry-http:"
+                        + integration + " step)");
+                return 2;
+            }
+            ProducerTemplate template = camel.createProducerTemplate();
+            Exchange done = template.send(target, ex -> ex.getMessage().setHeaders(new java.util.HashMap<>(headers)));
+            if (done.getException() != null) {
+                System.err.println(done.getException().getMessage());
+                return 2;
+            }
+            if (Boolean.TRUE.equals(done.getMessage().getHeader(FerryHttpProducer.HEADER_SKIPPED))) {
+                System.out.println(done.getMessage().getBody());
+                return 1;
+            }
+            System.out.println(done.getMessage().getBody());
+            return "SUCCEEDED".equals(done.getMessage().getHeader(FerryHttpProducer.HEADER_STATUS)) ? 0 : 1;
+        }
+
+        @Override
+        public void close() {
+            main.stop();
         }
     }
 

@@ -27,6 +27,7 @@ public final class Mapping {
     private final String integration;
     private final Path file;
     private final JsonPath records;        // null: the page is the record, or its elements are
+    private final JsonPath recordsArray;   // for "$.a.b[*]": "$.a.b", the array the records live in; else null
     private final Flatten flatten;         // null: one row per record
     private final KeyTemplate key;
     private final List<CompiledField> compiled;
@@ -44,6 +45,8 @@ public final class Mapping {
         this.integration = integration;
         this.file = file;
         this.records = records;
+        String p = records == null ? null : records.getPath();
+        this.recordsArray = p != null && p.endsWith("[*]") && p.length() > 4 ? JsonPath.compile(p.substring(0, p.length() - 3)) : null;
         this.flatten = flatten;
         this.key = key;
         this.compiled = List.copyOf(compiled);
@@ -85,6 +88,38 @@ public final class Mapping {
         JsonNode n = found instanceof JsonNode j ? j : JSON.valueToTree(found);
         // an indefinite path ($.data[*]) returns an array of its matches; a definite one naming an array means its elements
         return n.isArray() ? elements(n) : n.isNull() ? List.of() : List.of(n);
+    }
+
+    /**
+     * Like {@link #selectRecords}, but tells "the selector matched nothing" (null: a typo in {@code records},
+     * or an answer that is not data at all) apart from "the records array is there and empty" (an empty list).
+     * A source then fails the first and accepts the second.
+     */
+    public List<JsonNode> findRecords(JsonNode page) {
+        if (page == null || page.isNull() || page.isMissingNode()) {
+            return null;
+        }
+        if (records == null) {
+            return page.isArray() ? elements(page) : List.of(page);
+        }
+        if (recordsArray != null) {
+            JsonNode array = readNode(recordsArray, page);
+            return array != null && array.isArray() ? selectRecords(page) : null;
+        }
+        JsonNode found = readNode(records, page);
+        if (found == null || found.isNull() || found.isArray() && found.isEmpty()) {
+            return null;
+        }
+        return selectRecords(page);
+    }
+
+    private static JsonNode readNode(JsonPath path, JsonNode page) {
+        try {
+            Object found = path.read(page, JSONPATH);
+            return found == null ? null : found instanceof JsonNode j ? j : JSON.valueToTree(found);
+        } catch (PathNotFoundException e) {
+            return null;
+        }
     }
 
     private static List<JsonNode> elements(JsonNode array) {

@@ -37,6 +37,9 @@ public final class RecordMapper {
     private final int[] keyFields;         // fields the key template reads
     private final MessageDigest md5;
     private final StringBuilder canonical = new StringBuilder(256);
+    // per field: records whose `from` path was looked up, and those where it was present (a typo is never present)
+    private final int[] pathLookups;
+    private final int[] pathFound;
 
     // the row being mapped: fields are mapped in declaration order, or earlier when the key needs them
     private JsonNode record;
@@ -51,6 +54,8 @@ public final class RecordMapper {
         this.fields = mapping.compiled().toArray(CompiledField[]::new);
         this.keyFields = mapping.key().fieldIndexes();
         this.state = new byte[fields.length];
+        this.pathLookups = new int[fields.length];
+        this.pathFound = new int[fields.length];
         Mapping.Flatten flatten = mapping.flatten();
         this.binding = new RowBinding(flatten == null ? null : flatten.alias(), this::key);
         this.scripts = new Script[fields.length];
@@ -124,7 +129,17 @@ public final class RecordMapper {
             throw RecordRejectedException.forField(f.spec.name(), "the key template reads this field, so its expression cannot use key");
         }
         state[i] = BUSY;
-        Object raw = f.script != null ? evaluate(i) : Values.fromJson(f.from.resolve(record, element));
+        Object raw;
+        if (f.script != null) {
+            raw = evaluate(i);
+        } else {
+            JsonNode node = f.from.resolve(record, element);
+            pathLookups[i]++;
+            if (node != null) {
+                pathFound[i]++;
+            }
+            raw = Values.fromJson(node);
+        }
         if (f.spec.lookup() != null && raw != null) {
             FieldSpec.Lookup l = f.spec.lookup();
             raw = lookups.lookup(l.table(), l.keyColumn(), l.valueColumn(), raw);
@@ -134,6 +149,22 @@ public final class RecordMapper {
         if (anyScript) {
             binding.computed(f.spec.name(), values[i]);
         }
+    }
+
+    /**
+     * Fields whose {@code from} path was absent from every record mapped since the last call (a typo in the mapping
+     * fills a column with NULLs and looks like success), as "field 'x' (from 'path')"; then starts counting afresh.
+     */
+    public List<String> fieldsNeverFound() {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < fields.length; i++) {
+            if (pathLookups[i] > 0 && pathFound[i] == 0) {
+                out.add("field '" + fields[i].spec.name() + "' (from '" + fields[i].from + "')");
+            }
+        }
+        Arrays.fill(pathLookups, 0);
+        Arrays.fill(pathFound, 0);
+        return out;
     }
 
     /** The row's business key, built on first use (an expression may ask for it before all fields are mapped). */

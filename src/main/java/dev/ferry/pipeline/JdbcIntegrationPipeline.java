@@ -260,6 +260,8 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
         private final RecentKeys seen = new RecentKeys(RECENT_KEYS);
         private final Map<String, SegmentState> segments = new ConcurrentHashMap<>();
         private final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+        /** Mapping warnings already logged in this run (each goes to every batch's ledger row, but to the log once). */
+        private final java.util.Set<String> warned = ConcurrentHashMap.newKeySet();
         /** An initial load: the store held no key of this integration when the run started (see processBatch). */
         private volatile boolean storeWasEmpty;
         private volatile boolean targetWasEmpty;
@@ -513,6 +515,14 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
             }
         }
         n.rejected = rejections.size();
+        List<String> neverFound = mapper.fieldsNeverFound();
+        if (!neverFound.isEmpty()) {
+            String warning = "absent from every record of the batch: " + String.join(", ", neverFound) + " (a typo in the mapping?)";
+            Ledger.addWarning(c, batchId, warning);
+            if (run.warned.add(String.join(",", neverFound))) { // one log line per run, not one per batch
+                LOG.warn("{}: batch {} ({}): {}", integration(), batchId, batch.where(), warning);
+            }
+        }
 
         // Dedupe against this run (cross-page duplicates) and against what Ferry promoted before.
         List<MappedRow> candidates = new ArrayList<>(byKey.size());

@@ -22,6 +22,8 @@ public final class ApiFaults {
     /** Requests wait here while held (a stalled upstream); a new latch per hold. */
     private volatile CountDownLatch hold = new CountDownLatch(0);
     private final AtomicInteger held = new AtomicInteger();
+    private final Map<Integer, Runnable> beforeRequest = new ConcurrentHashMap<>();
+    private volatile int hiddenFromList;
 
     /** The last record of page N is served again as the first of page N+1, as when paging over a moving sort. */
     public ApiFaults duplicatesAcrossPages(boolean on) {
@@ -70,10 +72,34 @@ public final class ApiFaults {
         return held.get();
     }
 
+    /**
+     * Runs {@code action} once, just before request number {@code n} is served — e.g. rows modified at the source
+     * while a client walks its pages.
+     */
+    public ApiFaults beforeRequest(int n, Runnable action) {
+        beforeRequest.put(n, action);
+        return this;
+    }
+
+    /**
+     * The list API silently leaves out the last {@code n} records of every window (its own totals agree with what
+     * it serves); the count API still counts them. Only a count from elsewhere can catch such an API.
+     */
+    public ApiFaults hideFromList(int n) {
+        this.hiddenFromList = n;
+        return this;
+    }
+
+    public int hiddenFromList() {
+        return hiddenFromList;
+    }
+
     /** Turns every fault off (counters are kept). */
     public ApiFaults clearFaults() {
         duplicatesAcrossPages = false;
         rateLimitEvery = 0;
+        hiddenFromList = 0;
+        beforeRequest.clear();
         failOnce.clear();
         release();
         return this;
@@ -126,6 +152,13 @@ public final class ApiFaults {
             } finally {
                 held.decrementAndGet();
             }
+        }
+    }
+
+    void runBefore(int n) {
+        Runnable action = beforeRequest.remove(n);
+        if (action != null) {
+            action.run();
         }
     }
 

@@ -25,8 +25,14 @@ public final class KingdeeSalesOrders extends SampleDataSet<KingdeeSalesOrders.S
 
     public static final String EMPTY_BILL_NO = "EMPTY_BILL_NO";
     public static final String BAD_DATE = "BAD_DATE";
-    /** What a BAD_DATE record shows as FModifyDate (filtering and sorting still use its true time). */
-    public static final String BAD_DATE_TEXT = "2026-13-45 99:00:00";
+    /**
+     * A BAD_DATE record shows FModifyDate in the ISO form K3Cloud uses in some versions ({@code 2026-11-22T10:00:00}),
+     * which the sample mapping's format does not read: a real-looking malformed date that still sorts, and that a
+     * keyset filter can carry back to the API (its SQL accepts both forms).
+     */
+    public static boolean isBadDateText(String text) {
+        return text.indexOf('T') == 10;
+    }
 
     private static final Comparator<SalesOrder> ORDER =
             Comparator.comparing(SalesOrder::modified).thenComparing(SalesOrder::billNo);
@@ -125,7 +131,7 @@ public final class KingdeeSalesOrders extends SampleDataSet<KingdeeSalesOrders.S
             case "FCloseStatus" -> g.writeString(o.closeStatus());
             case "FCancelStatus" -> g.writeString(o.cancelStatus());
             case "FModifyDate" ->
-                    g.writeString(BAD_DATE.equals(o.defect()) ? BAD_DATE_TEXT : ShanghaiTime.format(o.modified()));
+                    g.writeString(BAD_DATE.equals(o.defect()) ? o.modified().toString() : ShanghaiTime.format(o.modified()));
             case "FCustId.FNumber" -> g.writeString(o.customer());
             case "FBillAllAmount" -> g.writeNumber(o.amount());
             default -> throw new IllegalArgumentException("unknown field key " + key);

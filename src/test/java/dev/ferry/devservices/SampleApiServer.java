@@ -54,12 +54,18 @@ public final class SampleApiServer implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
     /**
-     * The only FilterString shape accepted: {@code FModifyDate >= '…' [and FModifyDate <|<= '…']}, optionally
-     * parenthesised. Real Kingdee accepts SQL-ish filters; a fake that accepts anything would hide client bugs.
+     * The FilterString shapes accepted: {@code FModifyDate >= '…' [and FModifyDate <|<= '…']}, optionally
+     * parenthesised, optionally followed by a keyset condition
+     * {@code and (FModifyDate > 'x' or (FModifyDate = 'x' and FID > n))}. Real Kingdee accepts SQL-ish filters; a
+     * fake that accepts anything would hide client bugs.
      */
     private static final Pattern FILTER = Pattern.compile(
-            "\\s*\\(?\\s*FModifyDate\\s*>=\\s*'([^']*)'\\s*(?:and\\s+FModifyDate\\s*(<=?)\\s*'([^']*)'\\s*)?\\)?\\s*",
+            "\\s*\\(?\\s*FModifyDate\\s*>=\\s*'([^']*)'\\s*(?:and\\s+FModifyDate\\s*(<=?)\\s*'([^']*)'\\s*)?\\)?\\s*"
+                    + "(?:and\\s*\\(\\s*FModifyDate\\s*>\\s*'([^']*)'\\s*or\\s*\\(\\s*FModifyDate\\s*=\\s*'([^']*)'\\s*and\\s*FID\\s*>\\s*(\\d+)\\s*\\)\\s*\\)\\s*)?",
             Pattern.CASE_INSENSITIVE);
+    /** Jushuitan refuses longer windows (with HTTP 200 and code 10). */
+    public static final java.time.Duration JST_MAX_WINDOW = java.time.Duration.ofDays(7);
+    public static final String JST_COUNT_PATH = "/open/refund/count";
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -94,8 +100,11 @@ public final class SampleApiServer implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
-        server.createContext(KINGDEE_PATH, guarded(kingdeeFaults, SampleApiServer::kingdeeError, this::kingdeeQuery));
-        server.createContext(JST_PATH, guarded(jstFaults, SampleApiServer::jstError, this::jstQuery));
+        // Both ERP APIs answer their own errors (a bad query, a window too long) with HTTP 200 and an error body.
+        server.createContext(KINGDEE_PATH, guarded(kingdeeFaults, SampleApiServer::kingdeeError, SampleApiServer::kingdeeOkError,
+                this::kingdeeQuery));
+        server.createContext(JST_PATH, guarded(jstFaults, SampleApiServer::jstError, SampleApiServer::jstError, this::jstQuery));
+        server.createContext(JST_COUNT_PATH, guarded(jstFaults, SampleApiServer::jstError, SampleApiServer::jstError, this::jstCount));
         server.createContext("/test/", guarded(testFaults, SampleApiServer::genericError, this::testEndpoints));
         server.createContext("/bench/records", guarded(benchFaults, SampleApiServer::genericError, this::benchRecords));
         server.createContext("/", guarded(new ApiFaults(), SampleApiServer::genericError, ex -> {
@@ -263,10 +272,17 @@ public final class SampleApiServer implements AutoCloseable {
     /** A request failed in a way the client should see as {@code status} with a JSON error body. */
     static final class ApiError extends RuntimeException {
         final int status;
+        /** The code the API puts in its error body (Jushuitan's "code"); the status unless the API has its own. */
+        final int apiCode;
 
         ApiError(int status, String message) {
+            this(status, status, message);
+        }
+
+        ApiError(int status, int apiCode, String message) {
             super(message, null, false, false);
             this.status = status;
+            this.apiCode = apiCode;
         }
     }
 
@@ -290,10 +306,16 @@ public final class SampleApiServer implements AutoCloseable {
      * gateway would), error bodies in the API's own shape, and status counting.
      */
     private static HttpHandler guarded(ApiFaults faults, ErrorBody errorBody, Endpoint endpoint) {
+        return guarded(faults, errorBody, null, endpoint);
+    }
+
+    /** @param okErrorBody non-null: the API's own errors (400s) are answered HTTP 200 with this body, as the real API does */
+    private static HttpHandler guarded(ApiFaults faults, ErrorBody errorBody, ErrorBody okErrorBody, Endpoint endpoint) {
         return ex -> {
             try {
                 int n = faults.arrive();
                 faults.awaitRelease();
+                faults.runBefore(n);
                 int injected = faults.injectedStatus(n);
                 if (injected == 429) {
                     drain(ex);
@@ -307,7 +329,11 @@ public final class SampleApiServer implements AutoCloseable {
                 }
             } catch (ApiError e) {
                 if (ex.getResponseCode() == -1) {
-                    sendError(ex, errorBody, e.status, e.getMessage());
+                    if (okErrorBody != null && e.status == 400) {
+                        sendError(ex, okErrorBody, 200, e.apiCode, e.getMessage());
+                    } else {
+                        sendError(ex, errorBody, e.status, e.getMessage());
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // the server is stopping
@@ -330,10 +356,14 @@ public final class SampleApiServer implements AutoCloseable {
     }
 
     private static void sendError(HttpExchange ex, ErrorBody errorBody, int status, String message) {
+        sendError(ex, errorBody, status, status, message);
+    }
+
+    private static void sendError(HttpExchange ex, ErrorBody errorBody, int status, int code, String message) {
         try {
             ByteArrayOutputStream buf = new ByteArrayOutputStream(256);
             try (JsonGenerator g = JSON.getFactory().createGenerator(buf, JsonEncoding.UTF8)) {
-                errorBody.write(g, status, message);
+                errorBody.write(g, code, message);
             }
             ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
             byte[] bytes = buf.toByteArray();
@@ -374,6 +404,15 @@ public final class SampleApiServer implements AutoCloseable {
         g.writeEndObject();
         g.writeEndObject();
         g.writeEndObject();
+    }
+
+    /** K3Cloud's error inside an HTTP 200 answer: {@code [[{"Result":{"ResponseStatus":{"IsSuccess":false,…}}}]]}. */
+    private static void kingdeeOkError(JsonGenerator g, int status, String message) throws IOException {
+        g.writeStartArray();
+        g.writeStartArray();
+        kingdeeError(g, 500, message);
+        g.writeEndArray();
+        g.writeEndArray();
     }
 
     private static void jstError(JsonGenerator g, int status, String message) throws IOException {
@@ -461,6 +500,11 @@ public final class SampleApiServer implements AutoCloseable {
         return v;
     }
 
+    /** K3Cloud's SQL reads both "yyyy-MM-dd HH:mm:ss" and the ISO form "yyyy-MM-ddTHH:mm:ss". */
+    private static LocalDateTime parseKingdeeTime(String text) {
+        return parseTime("FModifyDate", text.length() > 10 && text.charAt(10) == 'T' ? text.replace('T', ' ') : text);
+    }
+
     private static LocalDateTime parseTime(String name, String text) {
         try {
             return ShanghaiTime.parse(text);
@@ -519,7 +563,8 @@ public final class SampleApiServer implements AutoCloseable {
             keys.add(key);
         }
         String order = q.path("OrderString").asText("").replaceAll("(?i)\\s+asc\\b", "").replace(" ", "");
-        if (!order.isEmpty() && !order.equalsIgnoreCase("FModifyDate,FBillNo")) {
+        // FID and FBillNo grow together, so both orders are the same (FID is the keyset's unique tiebreak)
+        if (!order.isEmpty() && !order.equalsIgnoreCase("FModifyDate,FBillNo") && !order.equalsIgnoreCase("FModifyDate,FID")) {
             throw new ApiError(400, "unsupported OrderString: " + q.path("OrderString").asText());
         }
         List<KingdeeSalesOrders.SalesOrder> window = kingdeeWindow(q.path("FilterString").asText(""));
@@ -567,12 +612,21 @@ public final class SampleApiServer implements AutoCloseable {
         }
         Matcher m = FILTER.matcher(filter);
         if (!m.matches()) {
-            throw new ApiError(400, "unsupported FilterString (only FModifyDate >= '…' [and FModifyDate < '…']): "
-                    + filter);
+            throw new ApiError(400, "unsupported FilterString (only FModifyDate >= '…' [and FModifyDate < '…'] [and "
+                    + "(FModifyDate > '…' or (FModifyDate = '…' and FID > n))]): " + filter);
         }
-        LocalDateTime from = parseTime("FModifyDate", m.group(1));
-        LocalDateTime to = m.group(3) == null ? null : parseTime("FModifyDate", m.group(3));
-        return kingdee.window(from, to, "<=".equals(m.group(2)));
+        LocalDateTime from = parseKingdeeTime(m.group(1));
+        LocalDateTime to = m.group(3) == null ? null : parseKingdeeTime(m.group(3));
+        List<KingdeeSalesOrders.SalesOrder> window = kingdee.window(from, to, "<=".equals(m.group(2)));
+        if (m.group(4) == null) {
+            return window;
+        }
+        LocalDateTime after = parseKingdeeTime(m.group(4));
+        if (!after.equals(parseKingdeeTime(m.group(5)))) {
+            throw new ApiError(400, "keyset condition compares FModifyDate with two different times: " + filter);
+        }
+        long fid = Long.parseLong(m.group(6));
+        return window.stream().filter(o -> o.modified().isAfter(after) || o.modified().equals(after) && o.fid() > fid).toList();
     }
 
     // ------------------------------------------------------------------ Jushuitan
@@ -591,10 +645,7 @@ public final class SampleApiServer implements AutoCloseable {
         }
         LocalDateTime start = parseTime("start_time", body.get("start_time").asText());
         LocalDateTime end = parseTime("end_time", body.get("end_time").asText());
-        if (end.isBefore(start)) {
-            throw new ApiError(400, "end_time is before start_time");
-        }
-        List<JstRefunds.Refund> window = jst.window(start, end, false);
+        List<JstRefunds.Refund> window = jstWindow(start, end);
         boolean dup = jstFaults.duplicatesAcrossPages();
         long total = window.size();
         long from = Math.min(total, pageStart(page, size, dup));
@@ -615,6 +666,47 @@ public final class SampleApiServer implements AutoCloseable {
                 JstRefunds.write(g, r);
             }
             g.writeEndArray();
+            g.writeEndObject();
+            g.writeEndObject();
+        });
+    }
+
+    /** The refunds of [start, end), as the list API serves them (less the hidden ones). */
+    private List<JstRefunds.Refund> jstWindow(LocalDateTime start, LocalDateTime end) {
+        if (end.isBefore(start)) {
+            throw new ApiError(400, "end_time is before start_time");
+        }
+        if (java.time.Duration.between(start, end).compareTo(JST_MAX_WINDOW) > 0) {
+            throw new ApiError(400, 10, "time window must not exceed 7 days");
+        }
+        List<JstRefunds.Refund> window = jst.window(start, end, false);
+        int hidden = Math.min(window.size(), jstFaults.hiddenFromList());
+        return window.subList(0, window.size() - hidden);
+    }
+
+    /** A count query: how many refunds [start_time, end_time) holds (hidden ones included). */
+    private void jstCount(HttpExchange ex) throws IOException {
+        requireMethod(ex, "POST");
+        if (!jstApiKey.equals(ex.getRequestHeaders().getFirst("X-Api-Key"))) {
+            drain(ex);
+            throw new ApiError(401, "missing or invalid X-Api-Key");
+        }
+        JsonNode body = readJson(ex);
+        if (!body.path("start_time").isTextual() || !body.path("end_time").isTextual()) {
+            throw new ApiError(400, "start_time and end_time are required");
+        }
+        LocalDateTime start = parseTime("start_time", body.get("start_time").asText());
+        LocalDateTime end = parseTime("end_time", body.get("end_time").asText());
+        if (java.time.Duration.between(start, end).compareTo(JST_MAX_WINDOW) > 0) {
+            throw new ApiError(400, 10, "time window must not exceed 7 days");
+        }
+        int n = jst.window(start, end, false).size();
+        sendJson(ex, 200, g -> {
+            g.writeStartObject();
+            g.writeNumberField("code", 0);
+            g.writeStringField("msg", "");
+            g.writeObjectFieldStart("data");
+            g.writeNumberField("count", n);
             g.writeEndObject();
             g.writeEndObject();
         });

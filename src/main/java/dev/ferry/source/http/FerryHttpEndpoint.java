@@ -36,6 +36,9 @@ import java.util.Map;
         producerOnly = true, remote = true, category = { Category.HTTP })
 public class FerryHttpEndpoint extends DefaultEndpoint {
 
+    /** The clock fallback's default lag: records committed at the source just before "now" may not be visible yet. */
+    static final Duration DEFAULT_CLOCK_LAG = Duration.ofMinutes(1);
+
     /** The integration's name, as in its mapping file; the pipeline is looked up by it. */
     @UriPath
     @Metadata(required = true)
@@ -197,8 +200,80 @@ public class FerryHttpEndpoint extends DefaultEndpoint {
     @UriParam(label = "advanced")
     private RecordSelector recordSelector;
 
+    /** JSONPath of the value that says an answer is good (e.g. {@code $.code}); errors inside HTTP 200 answers fail the run. */
+    @UriParam(label = "validation")
+    private String successPath;
+
+    /** Comma-separated values of successPath that mean success (e.g. {@code 0}). */
+    @UriParam(label = "validation", defaultValue = "true")
+    private String successValues = "true";
+
+    /** Whether an answer without successPath is an error; false when only error answers carry it (Kingdee). */
+    @UriParam(label = "validation", defaultValue = "true")
+    private boolean successPathRequired = true;
+
+    /** A JSONPath that must match something in a good answer, e.g. {@code $[?(@.code == 0)]}. */
+    @UriParam(label = "validation")
+    private String successExpression;
+
+    /** JSONPath of the API's error text (e.g. {@code $.msg}), quoted in the failure. */
+    @UriParam(label = "validation")
+    private String errorMessagePath;
+
+    /** Comma-separated successPath values that mean "slow down" (rate-limit codes in the body): retried with backoff. */
+    @UriParam(label = "validation")
+    private String retryOn;
+
+    /** Longest window one request may ask for (e.g. P7D); a longer window is walked in slices, oldest first. */
+    @UriParam
+    private String maxWindow;
+
+    /** pagination=keyset: values of the ${LAST.<field>} variables on a slice's first request, e.g. {@code 4=${LAST_SYNC_TIME}|5=0}. */
+    @UriParam
+    private String keysetStart;
+
+    /** Record field holding the modification time: the watermark becomes the highest value promoted in a slice (minus lag). */
+    @UriParam
+    private String cursorField;
+
+    /** Format of cursorField values; default positionPattern. */
+    @UriParam
+    private String cursorPattern;
+
+    /** Subtracted from the watermark for records that become visible late; default PT0S with cursorField, PT1M on the clock. */
+    @UriParam
+    private String lag;
+
+    /** Record field of a newest-first feed's key: the walk stops at the newest key the previous run promoted. */
+    @UriParam
+    private String stopAtSeen;
+
+    /** URL of a count request for one slice (time variables allowed): its answer is the slice's source count. */
+    @UriParam
+    private String countUrl;
+
+    /** JSON body of the count request (sent as POST). */
+    @UriParam
+    private String countBody;
+
+    /** JSONPath of the count in the count request's answer. */
+    @UriParam
+    private String countPath;
+
+    /** window=backfill: start of the window (positionPattern); the CLI sets it per run with a header. */
+    @UriParam
+    private String backfillFrom;
+
+    /** window=backfill: end of the window (positionPattern). */
+    @UriParam
+    private String backfillTo;
+
     private RequestTemplate urlTemplate;
     private RequestTemplate bodyTemplate;
+    private RequestTemplate countUrlTemplate;
+    private RequestTemplate countBodyTemplate;
+    private Map<String, RequestTemplate> keysetStartTemplates;
+    private AnswerCheck answerCheck;
     private RateLimiter rateLimiter;
     private ProducerTemplate producerTemplate;
     private CamelHttpTransport transport;
@@ -241,6 +316,46 @@ public class FerryHttpEndpoint extends DefaultEndpoint {
         pairs("secretQuery", secretQuery);
         urlTemplate = new RequestTemplate(url, RequestTemplate.Escaping.URL);
         bodyTemplate = new RequestTemplate(body, RequestTemplate.Escaping.JSON);
+        countUrlTemplate = countUrl == null || countUrl.isBlank() ? null : new RequestTemplate(countUrl, RequestTemplate.Escaping.URL);
+        countBodyTemplate = new RequestTemplate(countBody, RequestTemplate.Escaping.JSON);
+        if (countUrlTemplate != null && (countPath == null || countPath.isBlank())) {
+            throw new IllegalArgumentException("ferry-http:" + integration + ": countUrl needs countPath (where the count is in its answer)");
+        }
+        keysetStartTemplates = new LinkedHashMap<>();
+        pairs("keysetStart", keysetStart).forEach((k, v) -> keysetStartTemplates.put(k, new RequestTemplate(v, RequestTemplate.Escaping.NONE)));
+        if (pagination == PaginationMode.keyset) {
+            List<String> fields = keysetFields();
+            if (fields.isEmpty()) {
+                throw new IllegalArgumentException("ferry-http:" + integration + ": pagination=keyset needs ${LAST.<field>} variables in url or body");
+            }
+            for (String f : fields) {
+                if (!keysetStartTemplates.containsKey(f)) {
+                    throw new IllegalArgumentException("ferry-http:" + integration + ": pagination=keyset needs a keysetStart value for "
+                            + "${LAST." + f + "} (its value on a slice's first request), e.g. keysetStart: \"" + f + "=...\"");
+                }
+            }
+        } else if (!keysetFields().isEmpty()) {
+            throw new IllegalArgumentException("ferry-http:" + integration + ": ${LAST.<field>} variables need pagination=keyset");
+        }
+        boolean timeVariables = usesTimeVariables();
+        if (timeVariables && (zone == null || zone.isBlank())) {
+            throw new IllegalArgumentException("ferry-http:" + integration + ": the templates use time variables, so set zone "
+                    + "(the API's time zone, e.g. Asia/Shanghai); Ferry does not guess it from the system");
+        }
+        if (maxWindow != null && !maxWindow.isBlank() && (Durations.parse("maxWindow", maxWindow).isNegative() || Durations.parse("maxWindow", maxWindow).isZero())) {
+            throw new IllegalArgumentException("ferry-http:" + integration + ": maxWindow must be positive");
+        }
+        if (window == WindowMode.backfill && backfillFrom != null) {
+            RequestTemplate.formatter(positionPattern).parse(backfillFrom);
+        }
+        if (cursorPattern != null) {
+            RequestTemplate.formatter(cursorPattern);
+        }
+        Durations.parse("lag", lag);
+        answerCheck = new AnswerCheck(successPath, successValues, successPathRequired, successExpression, errorMessagePath, retryOn);
+        if (countPath != null) {
+            JsonPaths.compile(countPath);
+        }
         RequestTemplate.formatter(positionPattern);
         zoneId();
         overlapDuration();
@@ -286,8 +401,63 @@ public class FerryHttpEndpoint extends DefaultEndpoint {
             case offset -> new OffsetPaginator(pageSize, templatesUse("OFFSET") ? null : offsetParam, limitParam);
             case cursor -> new CursorPaginator(cursorPath, pageSize, templatesUse("CURSOR") ? null : cursorParam);
             case link -> new LinkPaginator(pageSize);
+            case keyset -> throw new IllegalStateException("keyset paging starts per slice: use newKeysetPaginator");
             case none -> new SingleRequestPaginator();
         };
+    }
+
+    /** A keyset paginator for one slice; {@code start} holds the rendered keysetStart values. */
+    Paginator newKeysetPaginator(Map<String, String> start) {
+        return new KeysetPaginator(pageSize, keysetFields(), start);
+    }
+
+    List<String> keysetFields() {
+        java.util.Set<String> fields = new java.util.LinkedHashSet<>(urlTemplate.lastFields());
+        fields.addAll(bodyTemplate.lastFields());
+        return List.copyOf(fields);
+    }
+
+    /** Whether any request template uses a time variable: the pull is then a time window, else a feed. */
+    boolean usesTimeVariables() {
+        if (urlTemplate.usesTime() || bodyTemplate.usesTime() || countBodyTemplate.usesTime()
+                || countUrlTemplate != null && countUrlTemplate.usesTime()) {
+            return true;
+        }
+        return keysetStartTemplates.values().stream().anyMatch(RequestTemplate::usesTime);
+    }
+
+    Map<String, RequestTemplate> keysetStartTemplates() {
+        return keysetStartTemplates;
+    }
+
+    RequestTemplate countUrlTemplate() {
+        return countUrlTemplate;
+    }
+
+    RequestTemplate countBodyTemplate() {
+        return countBodyTemplate;
+    }
+
+    AnswerCheck answerCheck() {
+        return answerCheck;
+    }
+
+    /** maxWindow, or null when windows are not sliced. */
+    Duration maxWindowDuration() {
+        return maxWindow == null || maxWindow.isBlank() ? null : Durations.parse("maxWindow", maxWindow);
+    }
+
+    /** The watermark's lag: as set, else none with cursorField (the data says how far it got), else a minute on the clock. */
+    Duration lagDuration() {
+        if (lag != null && !lag.isBlank()) {
+            return Durations.parse("lag", lag);
+        }
+        return cursorField != null && !cursorField.isBlank() ? Duration.ZERO : DEFAULT_CLOCK_LAG;
+    }
+
+    /** The lag when the watermark falls back to the clock (an empty slice): lag if set, else a minute. */
+    Duration clockLagDuration() {
+        return lag != null && !lag.isBlank() ? Durations.parse("lag", lag) : DEFAULT_CLOCK_LAG;
     }
 
     private boolean templatesUse(String variable) {
@@ -463,6 +633,40 @@ public class FerryHttpEndpoint extends DefaultEndpoint {
     public void setSecretHeaders(String secretHeaders) { this.secretHeaders = secretHeaders; }
     public String getSecretQuery() { return secretQuery; }
     public void setSecretQuery(String secretQuery) { this.secretQuery = secretQuery; }
+    public String getSuccessPath() { return successPath; }
+    public void setSuccessPath(String successPath) { this.successPath = successPath; }
+    public String getSuccessValues() { return successValues; }
+    public void setSuccessValues(String successValues) { this.successValues = successValues; }
+    public boolean isSuccessPathRequired() { return successPathRequired; }
+    public void setSuccessPathRequired(boolean successPathRequired) { this.successPathRequired = successPathRequired; }
+    public String getSuccessExpression() { return successExpression; }
+    public void setSuccessExpression(String successExpression) { this.successExpression = successExpression; }
+    public String getErrorMessagePath() { return errorMessagePath; }
+    public void setErrorMessagePath(String errorMessagePath) { this.errorMessagePath = errorMessagePath; }
+    public String getRetryOn() { return retryOn; }
+    public void setRetryOn(String retryOn) { this.retryOn = retryOn; }
+    public String getMaxWindow() { return maxWindow; }
+    public void setMaxWindow(String maxWindow) { this.maxWindow = maxWindow; }
+    public String getKeysetStart() { return keysetStart; }
+    public void setKeysetStart(String keysetStart) { this.keysetStart = keysetStart; }
+    public String getCursorField() { return cursorField; }
+    public void setCursorField(String cursorField) { this.cursorField = cursorField; }
+    public String getCursorPattern() { return cursorPattern; }
+    public void setCursorPattern(String cursorPattern) { this.cursorPattern = cursorPattern; }
+    public String getLag() { return lag; }
+    public void setLag(String lag) { this.lag = lag; }
+    public String getStopAtSeen() { return stopAtSeen; }
+    public void setStopAtSeen(String stopAtSeen) { this.stopAtSeen = stopAtSeen; }
+    public String getCountUrl() { return countUrl; }
+    public void setCountUrl(String countUrl) { this.countUrl = countUrl; }
+    public String getCountBody() { return countBody; }
+    public void setCountBody(String countBody) { this.countBody = countBody; }
+    public String getCountPath() { return countPath; }
+    public void setCountPath(String countPath) { this.countPath = countPath; }
+    public String getBackfillFrom() { return backfillFrom; }
+    public void setBackfillFrom(String backfillFrom) { this.backfillFrom = backfillFrom; }
+    public String getBackfillTo() { return backfillTo; }
+    public void setBackfillTo(String backfillTo) { this.backfillTo = backfillTo; }
     public RecordSelector getRecordSelector() { return recordSelector; }
     public void setRecordSelector(RecordSelector recordSelector) { this.recordSelector = recordSelector; }
 }

@@ -19,6 +19,10 @@ public class FerryHttpProducer extends DefaultProducer {
     public static final String HEADER_BATCHES = "FerryBatches";
     public static final String HEADER_WINDOW_FROM = "FerryWindowFrom";
     public static final String HEADER_WINDOW_TO = "FerryWindowTo";
+    public static final String HEADER_STATUS = "FerryStatus";
+    /** Set by an operator's backfill (with {@link #HEADER_BACKFILL_TO}): the pull walks that window and commits no position. */
+    public static final String HEADER_BACKFILL_FROM = "FerryBackfillFrom";
+    public static final String HEADER_BACKFILL_TO = "FerryBackfillTo";
     /** Set when the trigger found the run lease held and skipped. */
     public static final String HEADER_SKIPPED = "FerrySkipped";
 
@@ -42,7 +46,13 @@ public class FerryHttpProducer extends DefaultProducer {
         }
         IntegrationPipeline pipeline = registry.get(endpoint.getIntegration());
         try {
-            RunSummary summary = endpoint.newRun(pipeline).execute();
+            HttpPullRun run = endpoint.newRun(pipeline);
+            String backfillFrom = exchange.getMessage().getHeader(HEADER_BACKFILL_FROM, String.class);
+            String backfillTo = exchange.getMessage().getHeader(HEADER_BACKFILL_TO, String.class);
+            if (backfillFrom != null || backfillTo != null) {
+                run.backfill(backfillFrom, backfillTo);
+            }
+            RunSummary summary = run.execute();
             var msg = exchange.getMessage();
             msg.setBody(summary.toMap());
             msg.setHeader(HEADER_RUN_ID, summary.runId());
@@ -51,6 +61,7 @@ public class FerryHttpProducer extends DefaultProducer {
             msg.setHeader(HEADER_BATCHES, summary.batches());
             msg.setHeader(HEADER_WINDOW_FROM, summary.windowFrom());
             msg.setHeader(HEADER_WINDOW_TO, summary.windowTo());
+            msg.setHeader(HEADER_STATUS, summary.status());
         } catch (RunLeaseHeldException e) {
             // Another run of this integration (another replica, the remedy route, a backfill) is working: skip.
             exchange.getMessage().setBody(java.util.Map.of("integration", endpoint.getIntegration(), "skipped", e.getMessage()));

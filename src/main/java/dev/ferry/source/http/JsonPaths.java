@@ -39,6 +39,33 @@ final class JsonPaths {
         return null;
     }
 
+    /** Every value at {@code path} as text, joined by "; " (an error list); null when nothing is there. */
+    static String readJoined(JsonNode document, String path) {
+        Object value = compile(path).read(document, CONF);
+        if (!(value instanceof JsonNode node) || node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        if (!node.isArray()) {
+            return node.isContainerNode() ? node.toString() : node.asText();
+        }
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode e : node) {
+            if (!e.isNull()) {
+                sb.append(sb.length() == 0 ? "" : "; ").append(e.isContainerNode() ? e.toString() : e.asText());
+            }
+        }
+        return sb.length() == 0 ? null : sb.toString();
+    }
+
+    /** Whether {@code path} matches anything (a filter such as {@code $[?(@.code == 0)]} matching the answer). */
+    static boolean matches(JsonNode document, String path) {
+        Object value = compile(path).read(document, CONF);
+        if (!(value instanceof JsonNode node) || node.isNull() || node.isMissingNode()) {
+            return false;
+        }
+        return !node.isArray() || !node.isEmpty();
+    }
+
     static String readText(JsonNode document, String path) {
         JsonNode n = read(document, path);
         return n == null || n.isContainerNode() ? null : n.asText();

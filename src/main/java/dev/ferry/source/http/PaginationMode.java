@@ -6,6 +6,8 @@ public enum PaginationMode {
     page,
     /** Row offset and limit ({@code ${OFFSET}}/{@code ${LIMIT}}), e.g. Kingdee's {@code StartRow}/{@code Limit} (S2.1). */
     offset,
+    /** The previous page's last sort key ({@code ${LAST.<field>}}): immune to rows changing during the walk. */
+    keyset,
     /** Opaque continuation token read from each response ({@code cursorPath}). */
     cursor,
     /** RFC 5988 {@code Link: <...>; rel="next"} response header. */

@@ -26,12 +26,15 @@ import java.util.regex.Pattern;
 public final class RequestTemplate {
 
     /** How substituted values are escaped. */
-    public enum Escaping { URL, JSON }
+    public enum Escaping { URL, JSON, NONE }
 
     static final Set<String> PAGING_VARIABLES = Set.of("PAGE", "PAGE_SIZE", "OFFSET", "LIMIT", "CURSOR");
     static final Set<String> TIME_VARIABLES = Set.of("LAST_SYNC_TIME", "CURRENT_TIME");
 
-    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?}");
+    /** {@code LAST.<field>}: a field of the previous page's last record (keyset paging). */
+    static final String LAST_PREFIX = "LAST.";
+
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z0-9_]+)*)(?::([^}]*))?}");
     private static final Pattern DAYS_AGO = Pattern.compile("DAYS_AGO_(\\d+)");
     private static final Map<String, DateTimeFormatter> FORMATTERS = new ConcurrentHashMap<>();
 
@@ -45,9 +48,10 @@ public final class RequestTemplate {
         Matcher m = VARIABLE.matcher(this.text);
         while (m.find()) {
             String name = m.group(1);
-            if (!TIME_VARIABLES.contains(name) && !PAGING_VARIABLES.contains(name) && !DAYS_AGO.matcher(name).matches()) {
+            if (!TIME_VARIABLES.contains(name) && !PAGING_VARIABLES.contains(name) && !DAYS_AGO.matcher(name).matches()
+                    && !(name.startsWith(LAST_PREFIX) && name.length() > LAST_PREFIX.length())) {
                 throw new IllegalArgumentException("Unknown variable ${" + name + "} in '" + this.text + "'; known are "
-                        + TIME_VARIABLES + ", DAYS_AGO_<n>, " + PAGING_VARIABLES);
+                        + TIME_VARIABLES + ", DAYS_AGO_<n>, " + PAGING_VARIABLES + ", LAST.<field>");
             }
             if (m.group(2) != null) {
                 formatter(m.group(2)); // fail at endpoint creation on a bad pattern, not at 2 a.m.
@@ -58,6 +62,18 @@ public final class RequestTemplate {
 
     public boolean uses(String variable) {
         return variables.contains(variable);
+    }
+
+    /** Whether any time variable (LAST_SYNC_TIME, CURRENT_TIME, DAYS_AGO_n) is used: the window then matters. */
+    public boolean usesTime() {
+        return variables.stream().anyMatch(v -> TIME_VARIABLES.contains(v) || DAYS_AGO.matcher(v).matches());
+    }
+
+    /** The fields named by {@code ${LAST.<field>}} variables. */
+    public Set<String> lastFields() {
+        Set<String> out = new LinkedHashSet<>();
+        variables.stream().filter(v -> v.startsWith(LAST_PREFIX)).forEach(v -> out.add(v.substring(LAST_PREFIX.length())));
+        return out;
     }
 
     public boolean isEmpty() {
@@ -81,7 +97,7 @@ public final class RequestTemplate {
     }
 
     private static String valueOf(String name, String pattern, Values v) {
-        if (PAGING_VARIABLES.contains(name)) {
+        if (PAGING_VARIABLES.contains(name) || name.startsWith(LAST_PREFIX)) {
             String s = v.paging().get(name);
             return s == null ? "" : s; // e.g. CURSOR on the first request
         }
@@ -104,6 +120,7 @@ public final class RequestTemplate {
         return switch (escaping) {
             case URL -> URLEncoder.encode(raw, StandardCharsets.UTF_8).replace("+", "%20");
             case JSON -> new String(JsonStringEncoder.getInstance().quoteAsString(raw));
+            case NONE -> raw;
         };
     }
 

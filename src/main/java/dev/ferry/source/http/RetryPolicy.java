@@ -52,6 +52,14 @@ public final class RetryPolicy {
         return new Decision(backoff(retriesSoFar), null);
     }
 
+    /** An answer whose body carries a rate-limit code ({@code retryOn}): backed off like a 429 without Retry-After. */
+    public Decision afterRetryableBody(int retriesSoFar) {
+        if (retriesSoFar >= maxRetries) {
+            return new Decision(null, "gave up after " + retriesSoFar + " retries");
+        }
+        return new Decision(backoff(retriesSoFar), null);
+    }
+
     public Decision afterError(Exception error, int retriesSoFar) {
         if (!(error instanceof IOException)) {
             return new Decision(null, "not retried");

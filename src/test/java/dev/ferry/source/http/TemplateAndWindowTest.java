@@ -60,8 +60,8 @@ class TemplateAndWindowTest extends FerryHttpTestSupport {
         RecordingPipeline.Run run = pipeline.lastRun();
         assertThat(run.windowFrom).isEqualTo("2026-11-22 06:00:00");
         assertThat(run.windowTo).isEqualTo("2026-11-22 10:00:00");
-        assertThat(run.completedWith).isEqualTo("2026-11-22 10:00:00");
-        assertThat(pipeline.position).isEqualTo("2026-11-22 10:00:00");
+        assertThat(run.completedWith).isEqualTo("2026-11-22 09:59:00"); // now minus the clock fallback's default lag (1 minute)
+        assertThat(pipeline.position).isEqualTo("2026-11-22 09:59:00");
     }
 
     @Test
@@ -73,17 +73,18 @@ class TemplateAndWindowTest extends FerryHttpTestSupport {
 
         assertThat(done.getException()).isNull();
         assertThat(api.requests.get(0).body()).isEqualTo("{\"start_time\": \"2026-11-01 00:00:00\"}");
-        assertThat(pipeline.position).isEqualTo("2026-11-22 10:00:00");
+        assertThat(pipeline.position).isEqualTo("2026-11-22 09:59:00");
     }
 
     @Test
     void noPositionAndNoInitialPositionFailsClearly() {
         pipeline.position = null;
         api.on("/refunds", (n, req) -> LocalApi.Reply.json(page(0, 1, null)));
-        Exchange done = pull(endpoint("url", api.base() + "/refunds"));
+        Exchange done = pull(endpoint("url", api.base() + "/refunds?since=${LAST_SYNC_TIME}"));
 
-        assertThat(done.getException()).hasMessageContaining("jst-refunds: no committed position and no initialPosition");
+        assertThat(done.getException()).hasMessageContaining("jst-refunds: the schedule run cannot start: no committed position and no initialPosition");
         assertThat(api.requests).isEmpty();
+        assertThat(pipeline.failedStarts).singleElement().asString().contains("no committed position and no initialPosition");
     }
 
     @Test
@@ -101,6 +102,15 @@ class TemplateAndWindowTest extends FerryHttpTestSupport {
         assertThat(run.completed).isTrue();
         assertThat(run.completedWith).isNull();
         assertThat(pipeline.position).isEqualTo("2026-11-22 08:00:00");
+    }
+
+    @Test
+    void timeVariablesWithoutAZoneFailAtRouteStart() {
+        assertThatThrownBy(() -> pull("ferry-http:jst-refunds?clock=#testClock&recordSelector=#itemsSelector&url=RAW("
+                + api.base() + "/refunds?since=${LAST_SYNC_TIME})"))
+                .hasMessageContaining("the templates use time variables, so set zone");
+        assertThat(pipeline.runs).isEmpty();
+        assertThat(api.requests).isEmpty();
     }
 
     @Test
