@@ -227,6 +227,25 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
         }
     }
 
+    /**
+     * Applies parked update-only rows whose target row has appeared (housekeeping; promotions of this integration
+     * do it too). Returns how many were applied.
+     */
+    public long applyParkedRows() {
+        if (mapping().target().mode() != dev.ferry.mapping.WriteMode.UPDATE_ONLY) {
+            return 0;
+        }
+        long[] applied = new long[1];
+        inTransaction(c -> {
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            applied[0] = promoter.applyParked(c, null);
+        });
+        if (applied[0] > 0) {
+            LOG.info("{}: {} parked update-only rows applied: their target rows appeared", integration(), applied[0]);
+        }
+        return applied[0];
+    }
+
     /** Test seam: runs between the staging write and the promotion transaction of every batch. */
     public void beforePromote(LongConsumer hook) {
         this.beforePromote = hook == null ? batchId -> { } : hook;
@@ -396,6 +415,10 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
         try (Connection c = dataSource.getConnection()) {
             batchId = Ledger.openBatch(c, run.runId, integration(), where, batch.segment() == null ? null : batch.segment().label(),
                     run.request.windowFrom(), run.request.windowTo(), batch.reportedTotal(), records.size());
+            if (mapping().target().mode() == dev.ferry.mapping.WriteMode.REPLACE && batch.segment() != null && batch.end() == null) {
+                throw new PipelineException(integration() + ": mode replace replaces partitions batch by batch, so segment ["
+                        + batch.segment().label() + "] must come as one batch (one that ends it); " + where + " does not end it", null);
+            }
             // Records whose rows the database refused (at staging or promotion): the batch is processed again
             // with them as dead letters, so the rest is promoted and every count still balances.
             Map<Integer, Refusal> refused = new HashMap<>();
@@ -526,8 +549,10 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
 
         // Dedupe against this run (cross-page duplicates) and against what Ferry promoted before.
         List<MappedRow> candidates = new ArrayList<>(byKey.size());
+        // Replace mode stages every row, unchanged ones too: the rows of its partitions it does not hold are deleted.
+        boolean replace = mapping().target().mode() == dev.ferry.mapping.WriteMode.REPLACE;
         for (MappedRow row : byKey.values()) {
-            if (run.seen.contains(hash64(DeadLetterStore.md5(row.businessKey())), hash64(row.contentHash()))) {
+            if (!replace && run.seen.contains(hash64(DeadLetterStore.md5(row.businessKey())), hash64(row.contentHash()))) {
                 n.duplicates++;
             } else {
                 candidates.add(row);
@@ -536,7 +561,7 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
         // On an initial load the store holds nothing a lookup could find (keys promoted earlier in this run
         // are claimed in the store: a duplicate the bounded memory forgot is found by the claim in promotion
         // and counted as already current); a replica racing on the same keys is caught the same way.
-        Map<String, String> known = run.storeWasEmpty ? Map.of()
+        Map<String, String> known = run.storeWasEmpty || replace ? Map.<String, String>of()
                 : IdempotencyStore.knownHashes(c, integration(), candidates.stream().map(MappedRow::businessKey).toList());
         List<MappedRow> toStage = new ArrayList<>(candidates.size());
         List<MappedRow> unchanged = new ArrayList<>();
@@ -576,7 +601,7 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
                     run.storeWasEmpty && run.targetWasEmpty, batch, identities,
                     counts -> reconciler.reconcileBatch(c, run.runId, id, new BatchReconciler.Counts(
                             counts.received, counts.rejected, mapped, counts.rows, counts.duplicates, counts.unchanged, counts.staged,
-                            counts.inserted, counts.updated, counts.unmatched, counts.alreadyCurrent)));
+                            counts.inserted, counts.updated, counts.unmatched, counts.alreadyCurrent, counts.deleted, counts.parked)));
         } catch (SQLException e) {
             if (!SqlErrors.isDataError(e) || toStage.isEmpty()) {
                 throw e;
@@ -641,6 +666,10 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
                                      List<Long> replayed, long startNanos, boolean storeMirrorsTarget, Batch batch,
                                      long[] identities, BatchCheck check) throws SQLException {
         for (int attempt = 1; ; attempt++) {
+            // READ COMMITTED: the set statements read staging and the store without next-key locks, so a concurrent
+            // batch (a Kafka partition, a replica) can stage and claim beside this one (needs binlog_format ROW or MIXED).
+            int isolation = c.getTransactionIsolation();
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             c.setAutoCommit(false);
             boolean committed = false;
             try {
@@ -725,7 +754,7 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
                     throw e;
                 }
                 LOG.info("{}: batch {} promotion hit a lock conflict (attempt {}), retrying", integration(), batchId, attempt);
-                n.inserted = n.updated = n.unmatched = n.alreadyCurrent = 0;
+                n.inserted = n.updated = n.unmatched = n.alreadyCurrent = n.deleted = n.parked = n.replacedAway = 0;
                 sleepQuietly(ThreadLocalRandom.current().nextLong(20, 200) * attempt);
             } finally {
                 // Roll back before autocommit goes back on: switching it on would commit a half-done promotion
@@ -734,6 +763,7 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
                     c.rollback();
                 }
                 c.setAutoCommit(true);
+                c.setTransactionIsolation(isolation);
             }
         }
     }
