@@ -51,6 +51,9 @@ public final class CrashChild {
         main.addOverrideProperty("camel.component.quartz.auto-start-scheduler", "false"); // housekeeping is not under test
         main.addOverrideProperty("camel.main.jmx-enabled", "false"); // a faster start; JMX is not under test
         main.addOverrideProperty("camel.main.shutdown-timeout", "5");
+        // Ferry's HTTP and management servers on free ports: a parent and a child Ferry may run at once
+        main.addOverrideProperty("camel.server.port", Integer.toString(dev.ferry.FerryTestSupport.freePort()));
+        main.addOverrideProperty("camel.management.port", Integer.toString(dev.ferry.FerryTestSupport.freePort()));
         return main;
     }
 
