@@ -98,6 +98,9 @@ public final class Reconciler {
             store.endRun(runId, status, sourceRows, targetRows, diffs.size(), inFlight, rangeQueries, null, clock.instant());
             LOG.info("Reconciliation {} run {}: {} ({} source rows, {} target rows, {} differences, {} in flight)",
                     def.integration(), runId, status, sourceRows, targetRows, diffs.size(), inFlight);
+            if (def.autoCorrect() && def.recheck().isEmpty() && !diffs.isEmpty()) {
+                correct(def, scope, runId);
+            }
             return new Result(runId, status, sourceRows, targetRows, List.copyOf(diffs), totals, inFlight, rangeQueries);
         } catch (RuntimeException e) {
             store.endRun(runId, "FAILED", 0, 0, 0, 0, 0, e.getMessage(), clock.instant());
@@ -150,6 +153,9 @@ public final class Reconciler {
             }
         }
         runs.forEach(this::settleRun);
+        if (def.autoCorrect() && confirmed > 0) {
+            runs.forEach(runId -> correct(def, scope, runId));
+        }
         return new Recheck(due.size(), late, confirmed);
     }
 
@@ -197,6 +203,7 @@ public final class Reconciler {
         Set<String> keys = new LinkedHashSet<>();
         fixable.forEach(d -> keys.add(d.key()));
         List<com.fasterxml.jackson.databind.JsonNode> records = def.source().records(scope, keys);
+        store.forgetPromotedKeys(def.integration(), businessKeys(pipeline, records));
         try (SyncRun run = pipeline.startRun(RunRequest.of("reconcile-correction", null, null))) {
             run.submit(Batch.of(records, "reconciliation run " + runId + " correction (" + records.size() + " keys)"));
             run.complete();
@@ -220,6 +227,21 @@ public final class Reconciler {
                     still.size(), def.integration(), runId);
         }
         return corrected;
+    }
+
+    /** The keys the integration's mapping gives these records (a record it rejects is dead-lettered by the replay). */
+    private Set<String> businessKeys(IntegrationPipeline pipeline, List<com.fasterxml.jackson.databind.JsonNode> records) {
+        dev.ferry.mapping.RecordMapper mapper = pipeline.mapping().newMapper(
+                new dev.ferry.mapping.JdbcLookupSource(store.dataSource(), Duration.ZERO));
+        Set<String> keys = new LinkedHashSet<>();
+        for (com.fasterxml.jackson.databind.JsonNode r : records) {
+            try {
+                mapper.map(r).forEach(row -> keys.add(row.businessKey()));
+            } catch (dev.ferry.mapping.RecordRejectedException e) {
+                // the replay sends it to the dead-letter store with the reason
+            }
+        }
+        return keys;
     }
 
     /** Ops may wire a channel later (mail, SMS); until then the ALERT log line is the channel. */

@@ -358,6 +358,22 @@ class ReconciliationEngineTest {
     }
 
     @Test
+    void autoCorrectReplaysAConfirmedMissingKeyWithoutBeingAsked() {
+        source("B1", "shopA", "10.00", "PAID");
+        ReconcileDefinition def = new ReconcileDefinition("payment-bills", sourceSide(COLUMNS), targetSide(COLUMNS), COLUMNS, List.of(),
+                true, null, Duration.ZERO, List.of(Duration.ofSeconds(5)), false, true);
+        Reconciler.Result r = reconciler.run(def, DAY, "test");
+        assertThat(queryLong(ferry, "SELECT COUNT(*) FROM payment_bill")).isZero(); // not before the re-check confirmed it
+
+        clock.advance(Duration.ofSeconds(5));
+        reconciler.recheckDue(def, DAY);
+
+        assertThat(queryString(ferry, "SELECT CONCAT(bill_no, '=', amount) FROM payment_bill")).isEqualTo("B1=10.00");
+        assertThat(queryString(ferry, "SELECT CONCAT(state, ':', review_status) FROM ferry_recon_difference WHERE run_id = " + r.runId()))
+                .isEqualTo("CORRECTED:RESOLVED");
+    }
+
+    @Test
     void reviewMovesOpenToAcknowledgedToResolvedKeepingCaseNotesAndRefusesSkippingBack() {
         source("B1", "shopA", "10.00", "PAID");
         Reconciler.Result r = reconciler.run(definition(true, null, List.of(), Duration.ZERO, List.of()), DAY, "test");
