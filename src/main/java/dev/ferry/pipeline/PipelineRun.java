@@ -114,7 +114,7 @@ final class PipelineRun implements SyncRun {
             processor.reconciler().storeRunVerdict(c, runId, mismatch ? "MISMATCH" : "BALANCED", staged.get(), detail);
         });
         ended = true;
-        releaseLease();
+        release();
         if (mismatch) {
             LOG.warn("ALERT {}: run {} ended MISMATCH, positions kept at the last reconciled segment: {}", integration(), runId, detail);
         } else {
@@ -136,7 +136,7 @@ final class PipelineRun implements SyncRun {
         } catch (SQLException e) {
             LOG.error("{}: could not record the failure of run {}: {}", integration(), runId, e.getMessage());
         }
-        releaseLease();
+        release();
         LOG.warn("{}: run {} failed; positions stay at {}: {}", integration(), runId,
                 lastPositions == null ? "what earlier runs committed" : lastPositions, message);
     }
@@ -146,21 +146,29 @@ final class PipelineRun implements SyncRun {
         if (!ended) {
             fail(new IllegalStateException("run closed without complete()"));
         }
-        releaseLease();
+        release();
     }
 
-    private void releaseLease() {
+    /** Releases the lease and drops the open segments' counters (their spilled identities). */
+    private void release() {
         if (lease != null) {
             lease.close();
         }
+        segments.values().stream().filter(s -> s.distinct != null).forEach(s -> s.distinct.close());
     }
 
     /** What the run knows of one open segment. Batches of a segment arrive in order from one source thread. */
+    /** A staged batch of a replace segment, waiting for the segment's last batch. */
+    record Held(long batchId, BatchCounts counts, long mappedRecords) {
+    }
+
     static final class SegmentState {
         DistinctCounter distinct;
         long received;
         int batches;
         int unreconciled;
+        /** Replace mode: batches staged and waiting for the segment's last batch to promote them together. */
+        List<Held> held = new ArrayList<>();
 
         SegmentState(boolean countDistinct) {
             this.distinct = countDistinct ? new DistinctCounter() : null;
