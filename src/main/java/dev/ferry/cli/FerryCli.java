@@ -49,7 +49,8 @@ import java.util.concurrent.Callable;
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1",
         description = "Integration hub: nothing lost, nothing duplicated, and proof of both.",
         subcommands = {FerryCli.Run.class, FerryCli.Backfill.class, FerryCli.PositionCommand.class, FerryCli.DeadLetters.class,
-                FerryCli.Parked.class, FerryCli.Runs.class, SftpFilesCommand.class, FerryCli.Pause.class, FerryCli.Resume.class})
+                FerryCli.Parked.class, FerryCli.Runs.class, SftpFilesCommand.class, ReconcileCommand.class, FerryCli.Pause.class,
+                FerryCli.Resume.class})
 public final class FerryCli implements Callable<Integer> {
 
     @Override
