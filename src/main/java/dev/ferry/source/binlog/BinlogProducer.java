@@ -234,7 +234,7 @@ public class BinlogProducer extends DefaultProducer {
         long waitMillis = 1000;
         for (int attempt = 1; ; attempt++) {
             try {
-                run = pipeline.startRun(new RunRequest("stream", lastOffset, null, true));
+                run = pipeline.startRun(new RunRequest("stream", ChangeRecords.transactionOf(lastOffset), null, true));
                 return run;
             } catch (RunLeaseHeldException e) {
                 // a killed predecessor's lease lapses after ferry.lease.ttl; a live one keeps it and this route gives up

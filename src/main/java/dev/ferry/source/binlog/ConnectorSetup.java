@@ -68,6 +68,9 @@ final class ConnectorSetup {
         extra.put("transforms", "ferryOffset");
         extra.put("transforms.ferryOffset.type", SourceOffsetTransform.class.getName());
         extra.put("time.precision.mode", "connect");
+        // the engine waits up to poll.interval.ms (default 500) for a fuller batch; a short wait keeps the gaps inside
+        // one transaction well under ferry-binlog's idleFlushMillis (a transaction's end where no END marker comes)
+        extra.putIfAbsent("poll.interval.ms", "50");
         extra.put("decimal.handling.mode", "precise");
         extra.put("bigint.unsigned.handling.mode", "precise");
         c.setAdditionalProperties(extra);
