@@ -49,6 +49,8 @@ public class BinlogProducer extends DefaultProducer {
     private String firstWhere;
     private long lastCommitMillis = System.currentTimeMillis();
     private String pendingTransaction;
+    /** The connector sends BEGIN/END markers (MySQL): transactions end only at END, never on an idle stream. */
+    private boolean markers;
     private long lastEventMillis;
     private ScheduledExecutorService idleFlusher;
     private volatile String failure;
@@ -124,7 +126,7 @@ public class BinlogProducer extends DefaultProducer {
 
     /** The end of a transaction without an END marker: nothing more came for a while. */
     private synchronized void flushIfIdle() {
-        if (failure != null || pending.isEmpty() || System.currentTimeMillis() - lastEventMillis < getEndpoint().getIdleFlushMillis()) {
+        if (failure != null || markers || pending.isEmpty() || System.currentTimeMillis() - lastEventMillis < getEndpoint().getIdleFlushMillis()) {
             return;
         }
         try {
@@ -167,6 +169,7 @@ public class BinlogProducer extends DefaultProducer {
         }
         switch (op) {
             case "BEGIN" -> {
+                markers = true;
                 if (!pending.isEmpty()) { // an END that never came: promote what the previous transaction had
                     flush("transaction without END");
                 }
@@ -190,7 +193,7 @@ public class BinlogProducer extends DefaultProducer {
         drift.check(record);
         boolean inSnapshot = op.equals("r");
         String transaction = inSnapshot ? "snapshot" : ChangeRecords.transactionOf(offset);
-        if (!pending.isEmpty() && !transaction.equals(pendingTransaction)) {
+        if (!pending.isEmpty() && !transaction.equals(pendingTransaction) && !(markers && !inSnapshot)) {
             flush(inSnapshot || "snapshot".equals(pendingTransaction) ? "snapshot" : "transaction");
         }
         pendingTransaction = transaction;
