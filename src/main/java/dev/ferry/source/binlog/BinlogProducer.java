@@ -11,6 +11,7 @@ import dev.ferry.pipeline.RunRequest;
 import dev.ferry.pipeline.SyncRun;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.debezium.DebeziumConstants;
+import org.apache.camel.component.debezium.mysql.DebeziumMySqlEndpoint;
 import org.apache.camel.component.debezium.mysql.configuration.MySqlConnectorEmbeddedDebeziumConfiguration;
 import org.apache.camel.support.DefaultProducer;
 import org.apache.kafka.connect.data.Struct;
@@ -42,6 +43,7 @@ public class BinlogProducer extends DefaultProducer {
 
     private final String integration;
     private final List<JsonNode> pending = new ArrayList<>();
+    private IntegrationRegistry integrations;
     private IntegrationPipeline pipeline;
     private SchemaDrift drift;
     private SyncRun run;
@@ -82,18 +84,24 @@ public class BinlogProducer extends DefaultProducer {
             throw new IllegalStateException("ferry-binlog:" + integration + ": no beans '" + IntegrationRegistry.BEAN_NAME
                     + "' and 'ferryDataSource' in the Camel registry (FerryConfiguration binds them)");
         }
-        pipeline = integrations.get(integration);
-        drift = new SchemaDrift(integration, pipeline.mapping());
-        MySqlConnectorEmbeddedDebeziumConfiguration config = ConnectorSetup.find(getEndpoint().getCamelContext(), integration);
+        DebeziumMySqlEndpoint connector = ConnectorSetup.find(getEndpoint().getCamelContext(), integration);
+        MySqlConnectorEmbeddedDebeziumConfiguration config = connector.getConfiguration();
         ConnectorSetup.apply(config, integration);
         BinlogStorage.register(integration, dataSource);
-        SourceCheck.check(integration, config.getDatabaseHostname(), config.getDatabasePort(), config.getDatabaseUser(),
-                config.getDatabasePassword(), config.getSnapshotMode(), pipeline.position(BinlogOffsetStore.POSITION));
+        this.integrations = integrations;
         failure = null;
         long idle = getEndpoint().getIdleFlushMillis();
         idleFlusher = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "ferry-binlog-idle-" + integration);
         idleFlusher.scheduleWithFixedDelay(this::flushIfIdle, idle, Math.max(idle / 4, 10), TimeUnit.MILLISECONDS);
+        if (!ConnectorSetup.startsWithCamel(getEndpoint().getCamelContext(), connector)) {
+            // a route that is off (autoStartup false): its integration and source are checked when it is used
+            LOG.info("{}: binlog route is off (autoStartup false)", integration);
+            return;
+        }
+        pipeline();
+        SourceCheck.check(integration, config.getDatabaseHostname(), config.getDatabasePort(), config.getDatabaseUser(),
+                config.getDatabasePassword(), config.getSnapshotMode(), pipeline.position(BinlogOffsetStore.POSITION));
         LOG.info("{}: binlog CDC of {} from {}:{} (snapshot mode {}), resuming at {}", integration, config.getTableIncludeList(),
                 config.getDatabaseHostname(), config.getDatabasePort(), config.getSnapshotMode(),
                 pipeline.position(BinlogOffsetStore.POSITION).map(p -> p.value()).orElse("the start (no committed position)"));
@@ -190,6 +198,7 @@ public class BinlogProducer extends DefaultProducer {
 
     private void change(String op, Map<String, Object> source, String offset, Struct before, Struct after) {
         ObjectNode record = ChangeRecords.record(op, source, before, after, offset);
+        pipeline();
         drift.check(record);
         boolean inSnapshot = op.equals("r");
         String transaction = inSnapshot ? "snapshot" : ChangeRecords.transactionOf(offset);
@@ -229,6 +238,14 @@ public class BinlogProducer extends DefaultProducer {
         lastCommitMillis = System.currentTimeMillis();
     }
 
+    private IntegrationPipeline pipeline() {
+        if (pipeline == null) {
+            pipeline = integrations.get(integration);
+            drift = new SchemaDrift(integration, pipeline.mapping());
+        }
+        return pipeline;
+    }
+
     /** The stream's run: started with the first batch, held (with the integration's lease) until the route stops. */
     private SyncRun run() {
         if (run != null) {
@@ -237,7 +254,7 @@ public class BinlogProducer extends DefaultProducer {
         long waitMillis = 1000;
         for (int attempt = 1; ; attempt++) {
             try {
-                run = pipeline.startRun(new RunRequest("stream", ChangeRecords.transactionOf(lastOffset), null, true));
+                run = pipeline().startRun(new RunRequest("stream", ChangeRecords.transactionOf(lastOffset), null, true));
                 return run;
             } catch (RunLeaseHeldException e) {
                 // a killed predecessor's lease lapses after ferry.lease.ttl; a live one keeps it and this route gives up

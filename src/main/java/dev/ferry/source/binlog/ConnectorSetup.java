@@ -2,6 +2,8 @@ package dev.ferry.source.binlog;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.component.debezium.mysql.DebeziumMySqlEndpoint;
 import org.apache.camel.component.debezium.mysql.configuration.MySqlConnectorEmbeddedDebeziumConfiguration;
 
@@ -23,14 +25,25 @@ final class ConnectorSetup {
     private ConnectorSetup() {
     }
 
-    static MySqlConnectorEmbeddedDebeziumConfiguration find(CamelContext context, String integration) {
+    static DebeziumMySqlEndpoint find(CamelContext context, String integration) {
         for (Endpoint e : context.getEndpoints()) {
             if (e instanceof DebeziumMySqlEndpoint d && integration.equals(d.getConfiguration().getName())) {
-                return d.getConfiguration();
+                return d;
             }
         }
         throw new IllegalStateException("ferry-binlog:" + integration + " takes the events of a route from debezium-mysql:"
                 + integration + " (the same name); there is none");
+    }
+
+    /** Whether the route reading from the connector starts with Camel (a route that is off is checked when it is used). */
+    static boolean startsWithCamel(CamelContext context, DebeziumMySqlEndpoint endpoint) {
+        // the route definitions: while routes start, the runtime routes may not all be registered yet
+        for (RouteDefinition r : ((ModelCamelContext) context).getRouteDefinitions()) {
+            if (r.getInput() != null && context.getEndpoint(r.getInput().getEndpointUri()) == endpoint) {
+                return r.getAutoStartup() == null || Boolean.parseBoolean(context.resolvePropertyPlaceholders(r.getAutoStartup()));
+            }
+        }
+        return true;
     }
 
     static void apply(MySqlConnectorEmbeddedDebeziumConfiguration c, String integration) {

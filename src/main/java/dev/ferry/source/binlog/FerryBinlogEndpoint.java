@@ -37,8 +37,8 @@ public class FerryBinlogEndpoint extends DefaultEndpoint {
      * Where the connector gives no transaction END markers (MariaDB): a transaction is complete when the next one
      * starts or nothing more arrived for this long.
      */
-    @UriParam(defaultValue = "500")
-    private long idleFlushMillis = 500;
+    @UriParam(defaultValue = "1000")
+    private long idleFlushMillis = 1000;
 
     public FerryBinlogEndpoint(String uri, FerryBinlogComponent component, String integration) {
         super(uri, component);

@@ -42,10 +42,11 @@ class BinlogFaultsTest extends BinlogTestSupport {
         awaitTargetEqualsSource();
         stop();
         source("INSERT INTO employee VALUES (2, 'Li Na', 20, 9800.00, '2021-07-15')");
-        String current = rootQuery("SHOW MASTER STATUS");
-        rootSql("FLUSH BINARY LOGS");
-        rootSql("PURGE BINARY LOGS TO '" + rootQuery("SHOW MASTER STATUS") + "'");
-        assertThat(rootQuery("SHOW BINARY LOGS")).as("the committed binlog file is gone").isNotEqualTo(current);
+        // What a purge leaves: a committed position in a binlog file the server no longer has. (PURGE BINARY LOGS on the
+        // shared server skips files other readers still hold, so the position is pointed at a file purged long ago.)
+        String file = rootQuery("SHOW MASTER STATUS");
+        execute("UPDATE ferry_source_position SET value = REPLACE(value, '" + file + "', 'ferry-bin.000000') WHERE name = 'binlog'");
+        assertThat(rows(db.url(name), "SELECT value FROM ferry_source_position WHERE name = 'binlog'").get(0)).contains("ferry-bin.000000");
 
         assertThatThrownBy(this::start).rootCause().hasMessageContaining("no longer has")
                 .hasMessageContaining("snapshotMode: when_needed");
@@ -54,6 +55,13 @@ class BinlogFaultsTest extends BinlogTestSupport {
         start(Map.of("snapshotMode", "when_needed"));
         awaitTargetEqualsSource();
         assertThat(targetRows()).containsExactly("1|Zhang Wei|10|12000.50|2020-03-01", "2|Li Na|20|9800.00|2021-07-15");
+    }
+
+    private void execute(String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(db.url(name), EmbeddedMariaDb.USER, EmbeddedMariaDb.PASSWORD);
+             Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
     }
 
     private void rootSql(String sql) throws Exception {

@@ -121,6 +121,7 @@ abstract class BinlogTestSupport {
         p.put("offsetStorage", BinlogOffsetStore.class.getName());
         p.put("schemaHistoryInternal", BinlogSchemaHistory.class.getName());
         p.putAll(overrides);
+        String idle = p.remove("idleFlushMillis");
         StringBuilder params = new StringBuilder();
         p.forEach((k, v) -> params.append("        ").append(k).append(": \"").append(v).append("\"\n"));
         return """
@@ -130,8 +131,8 @@ abstract class BinlogTestSupport {
                       uri: "debezium-mysql:oa-employees"
                       parameters:
                 %s      steps:
-                        - to: "ferry-binlog:oa-employees"
-                """.formatted(params.toString().replace("        ", "            "));
+                        - to: "ferry-binlog:oa-employees%s"
+                """.formatted(params.toString().replace("        ", "            "), idle == null ? "" : "?idleFlushMillis=" + idle);
     }
 
     void source(String... sql) {
