@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
+import dev.ferry.config.Durations;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -40,7 +41,6 @@ public final class MappingLoader {
     private static final YAMLMapper YAML = YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final Pattern COLUMN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9_]+");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private static final Set<String> TOP_KEYS = Set.of("integration", "source", "key", "fields", "target", "reconcile", "timezone",
             "version", "delete");
@@ -452,21 +452,10 @@ public final class MappingLoader {
         }
 
         private Duration duration(String text, String where) {
-            Matcher m = DURATION.matcher(text.trim());
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                return switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    default -> Duration.ofDays(n);
-                };
-            }
             try {
-                return Duration.parse(text.trim());
-            } catch (DateTimeException e) {
-                throw fail(where + " '" + text + "' is not a duration (e.g. 30s, 5m, 2h, 1d, PT5M)");
+                return Durations.parse(where, text);
+            } catch (IllegalArgumentException e) {
+                throw fail(e.getMessage());
             }
         }
 
