@@ -50,3 +50,22 @@ CREATE TABLE IF NOT EXISTS payment_bill (
     status     VARCHAR(20),
     KEY ix_payment_bill_date (bill_date)       -- replace mode deletes and checks by day
 ) DEFAULT CHARSET = utf8mb4;
+
+-- OA employees and organisations, copied by binlog CDC from the OA system's schema (routes/oa-binlog.yaml)
+CREATE TABLE oa_employee (
+    emp_no         INT          NOT NULL PRIMARY KEY,
+    name           VARCHAR(60),
+    org_id         INT,
+    title          VARCHAR(60),
+    salary         DECIMAL(12,2),
+    hired          DATE,
+    binlog_version VARCHAR(64)
+) DEFAULT CHARSET = utf8mb4;
+
+CREATE TABLE oa_organisation (
+    org_id         INT          NOT NULL PRIMARY KEY,
+    name           VARCHAR(100),
+    parent_id      INT,
+    deleted        TINYINT      NOT NULL DEFAULT 0,
+    binlog_version VARCHAR(64)
+) DEFAULT CHARSET = utf8mb4;

@@ -75,6 +75,10 @@ public final class FerryDemo {
             // The order system already holds the heads of most orders; Ferry only updates their status (S2.5).
             insertOrderHeads(customer, kingdee.records().stream().filter(o -> (o.fid() % 50) != 0).toList());
 
+            OaBinlogDemo oa = new OaBinlogDemo();
+            step("Creating the OA system's schema (employees, organisations) for binlog CDC");
+            oa.prepare();
+
             PaymentBillsDemo bills = new PaymentBillsDemo();
             step("Starting the sample SFTP server (payment bills, GBK, 2026-11-21 missing)");
             bills.prepare();
@@ -104,6 +108,9 @@ public final class FerryDemo {
 
                 step("SFTP: two polls of the payment bills; the missing day arrives late, one day is corrected");
                 billsOk = bills.run(template, customer);
+
+                step("Binlog CDC: the OA snapshot, then live inserts, updates and deletes");
+                billsOk &= oa.run(customer);
             } finally {
                 main.stop();
             }

@@ -58,7 +58,13 @@ public final class EmbeddedMariaDb {
                     .addArg("--max-allowed-packet=256M")
                     .addArg("--local-infile=1")
                     .addArg("--character-set-server=utf8mb4")
-                    .addArg("--collation-server=utf8mb4_bin");
+                    .addArg("--collation-server=utf8mb4_bin")
+                    // the binlog, as a production MySQL 8 has it on, for the binlog CDC source (Debezium); cheap here
+                    .addArg("--log-bin=ferry-bin")
+                    .addArg("--binlog-format=ROW")
+                    .addArg("--server-id=1")
+                    .addArg("--sync-binlog=0")
+                    .addArg("--log-bin-trust-function-creators=1");
             if ("root".equals(System.getProperty("user.name"))) {
                 config.addArg("--user=root"); // mysqld refuses to run as root unless told to
             }

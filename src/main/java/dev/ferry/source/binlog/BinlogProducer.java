@@ -1,0 +1,291 @@
+package dev.ferry.source.binlog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.pipeline.Batch;
+import dev.ferry.pipeline.BatchResult;
+import dev.ferry.pipeline.IntegrationPipeline;
+import dev.ferry.pipeline.IntegrationRegistry;
+import dev.ferry.pipeline.RunLeaseHeldException;
+import dev.ferry.pipeline.RunRequest;
+import dev.ferry.pipeline.SyncRun;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.debezium.DebeziumConstants;
+import org.apache.camel.component.debezium.mysql.DebeziumMySqlEndpoint;
+import org.apache.camel.component.debezium.mysql.configuration.MySqlConnectorEmbeddedDebeziumConfiguration;
+import org.apache.camel.support.DefaultProducer;
+import org.apache.kafka.connect.data.Struct;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Hands the change events of one binlog connector to the integration's pipeline, one source transaction per batch:
+ * events are held until the transaction ends, then promoted together with the offset that resumes after them
+ * (committed in the same database transaction). A transaction ends at its END marker (MySQL), or — where
+ * Debezium's MySQL connector gives no markers (MariaDB) — when the next transaction starts (its binlog position
+ * differs) or the stream has been idle for {@code idleFlushMillis}: a binlog holds a transaction's events together,
+ * written at its commit. Snapshot rows go in batches of {@code snapshotBatchSize}.
+ * A batch that cannot be promoted (an outage) stops the route: nothing later is taken, and a restart resumes from
+ * the last promoted transaction.
+ */
+public class BinlogProducer extends DefaultProducer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BinlogProducer.class);
+    /** An idle captured table still moves its position this often (on other tables' transactions), so it never falls behind a purge. */
+    private static final long IDLE_POSITION_MS = 60_000;
+
+    private final String integration;
+    private final List<JsonNode> pending = new ArrayList<>();
+    private IntegrationRegistry integrations;
+    private IntegrationPipeline pipeline;
+    private SchemaDrift drift;
+    private SyncRun run;
+    private String lastOffset;
+    private String firstWhere;
+    private long lastCommitMillis = System.currentTimeMillis();
+    private String pendingTransaction;
+    /** The connector sends BEGIN/END markers (MySQL): transactions end only at END, never on an idle stream. */
+    private boolean markers;
+    private long lastEventMillis;
+    private ScheduledExecutorService idleFlusher;
+    private volatile String failure;
+    private String routeId;
+    private final BinlogCounters counters = new BinlogCounters();
+
+    public BinlogProducer(FerryBinlogEndpoint endpoint) {
+        super(endpoint);
+        this.integration = endpoint.getIntegration();
+    }
+
+    @Override
+    public FerryBinlogEndpoint getEndpoint() {
+        return (FerryBinlogEndpoint) super.getEndpoint();
+    }
+
+    BinlogCounters counters() {
+        return counters;
+    }
+
+    /** Runs before the route's consumer starts the Debezium engine: storage, settings, and a check of the source. */
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        var registry = getEndpoint().getCamelContext().getRegistry();
+        IntegrationRegistry integrations = registry.lookupByNameAndType(IntegrationRegistry.BEAN_NAME, IntegrationRegistry.class);
+        DataSource dataSource = registry.lookupByNameAndType("ferryDataSource", DataSource.class);
+        if (integrations == null || dataSource == null) {
+            throw new IllegalStateException("ferry-binlog:" + integration + ": no beans '" + IntegrationRegistry.BEAN_NAME
+                    + "' and 'ferryDataSource' in the Camel registry (FerryConfiguration binds them)");
+        }
+        DebeziumMySqlEndpoint connector = ConnectorSetup.find(getEndpoint().getCamelContext(), integration);
+        MySqlConnectorEmbeddedDebeziumConfiguration config = connector.getConfiguration();
+        ConnectorSetup.apply(config, integration);
+        BinlogStorage.register(integration, dataSource);
+        this.integrations = integrations;
+        failure = null;
+        long idle = getEndpoint().getIdleFlushMillis();
+        idleFlusher = getEndpoint().getCamelContext().getExecutorServiceManager()
+                .newSingleThreadScheduledExecutor(this, "ferry-binlog-idle-" + integration);
+        idleFlusher.scheduleWithFixedDelay(this::flushIfIdle, idle, Math.max(idle / 4, 10), TimeUnit.MILLISECONDS);
+        if (!ConnectorSetup.startsWithCamel(getEndpoint().getCamelContext(), connector)) {
+            // a route that is off (autoStartup false): its integration and source are checked when it is used
+            LOG.info("{}: binlog route is off (autoStartup false)", integration);
+            return;
+        }
+        pipeline();
+        SourceCheck.check(integration, config.getDatabaseHostname(), config.getDatabasePort(), config.getDatabaseUser(),
+                config.getDatabasePassword(), config.getSnapshotMode(), pipeline.position(BinlogOffsetStore.POSITION));
+        LOG.info("{}: binlog CDC of {} from {}:{} (snapshot mode {}), resuming at {}", integration, config.getTableIncludeList(),
+                config.getDatabaseHostname(), config.getDatabasePort(), config.getSnapshotMode(),
+                pipeline.position(BinlogOffsetStore.POSITION).map(p -> p.value()).orElse("the start (no committed position)"));
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (idleFlusher != null) {
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(idleFlusher);
+            idleFlusher = null;
+        }
+        stopRun();
+        super.doStop();
+    }
+
+    private synchronized void stopRun() {
+        // an unfinished transaction is left out: its position was not committed, the next start reads it again
+        pending.clear();
+        if (run != null) {
+            try {
+                if (failure == null) {
+                    run.complete();
+                }
+            } finally {
+                run.close();
+                run = null;
+            }
+        }
+    }
+
+    /** The end of a transaction without an END marker: nothing more came for a while. */
+    private synchronized void flushIfIdle() {
+        if (failure != null || markers || pending.isEmpty() || System.currentTimeMillis() - lastEventMillis < getEndpoint().getIdleFlushMillis()) {
+            return;
+        }
+        try {
+            flush(pending.get(0).path("op").asText().equals("r") ? "snapshot" : "transaction");
+        } catch (RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    private void fail(RuntimeException e) {
+        failure = e.getMessage();
+        pending.clear();
+        LOG.error("ALERT {}: binlog CDC stopped: {} — the position stays at the last promoted transaction", integration, e.getMessage());
+        stopRouteLater(routeId);
+    }
+
+    @Override
+    public synchronized void process(Exchange exchange) {
+        if (failure != null) {
+            throw new IllegalStateException("ferry-binlog:" + integration + " stopped after a failure (" + failure
+                    + "); restart the route to resume from the last promoted transaction");
+        }
+        routeId = exchange.getFromRouteId();
+        try {
+            handle(exchange);
+        } catch (RuntimeException e) {
+            fail(e);
+            throw e;
+        }
+    }
+
+    private void handle(Exchange exchange) {
+        var in = exchange.getMessage();
+        String op = in.getHeader(DebeziumConstants.HEADER_OPERATION, String.class);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> source = in.getHeader(DebeziumConstants.HEADER_SOURCE_METADATA, Map.class);
+        String offset = source == null ? null : (String) source.get(SourceOffsetTransform.OFFSET_FIELD);
+        if (op == null || source == null) {
+            return; // schema change events: Debezium keeps them in the schema history; drift shows in the rows
+        }
+        switch (op) {
+            case "BEGIN" -> {
+                markers = true;
+                if (!pending.isEmpty()) { // an END that never came: promote what the previous transaction had
+                    flush("transaction without END");
+                }
+            }
+            case "END" -> {
+                lastOffset = offset;
+                if (!pending.isEmpty()) {
+                    flush("transaction " + source.get(SourceOffsetTransform.TRANSACTION_ID_FIELD));
+                } else if (System.currentTimeMillis() - lastCommitMillis > IDLE_POSITION_MS) {
+                    flush("position only");
+                }
+            }
+            case "c", "u", "d", "r" -> change(op, source, offset, in.getHeader(DebeziumConstants.HEADER_BEFORE, Struct.class),
+                    in.getBody() instanceof Struct s ? s : null);
+            default -> LOG.debug("{}: binlog event {} ignored", integration, op);
+        }
+    }
+
+    private void change(String op, Map<String, Object> source, String offset, Struct before, Struct after) {
+        ObjectNode record = ChangeRecords.record(op, source, before, after, offset);
+        pipeline();
+        drift.check(record);
+        boolean inSnapshot = op.equals("r");
+        String transaction = inSnapshot ? "snapshot" : ChangeRecords.transactionOf(offset);
+        if (!pending.isEmpty() && !transaction.equals(pendingTransaction) && !(markers && !inSnapshot)) {
+            flush(inSnapshot || "snapshot".equals(pendingTransaction) ? "snapshot" : "transaction");
+        }
+        pendingTransaction = transaction;
+        lastEventMillis = System.currentTimeMillis();
+        if (pending.isEmpty()) {
+            firstWhere = source.get("file") + ":" + source.get("pos");
+        }
+        pending.add(record);
+        lastOffset = offset;
+        counters.count(op);
+        String snapshot = String.valueOf(source.get("snapshot"));
+        if (inSnapshot && (pending.size() >= getEndpoint().getSnapshotBatchSize() || snapshot.equals("last"))) {
+            flush(snapshot.equals("last") ? "snapshot (last rows)" : "snapshot");
+            if (snapshot.equals("last")) {
+                LOG.info("{}: snapshot done ({} rows); streaming changes", integration, counters.snapshotRows());
+            }
+        } else if (!inSnapshot && pending.size() >= getEndpoint().getMaxTransactionRows()) {
+            LOG.warn("{}: a source transaction has more than {} rows; promoted in parts (each part whole, the position "
+                    + "between parts resumes exactly)", integration, getEndpoint().getMaxTransactionRows());
+            flush("part of a large transaction");
+        }
+    }
+
+    private void flush(String what) {
+        if (lastOffset == null) {
+            return;
+        }
+        String where = "binlog " + (pending.isEmpty() ? "" : firstWhere + " ") + what + ", " + pending.size() + " changes";
+        Batch batch = Batch.of(pending, where).committing(ChangeRecords.position(BinlogOffsetStore.POSITION, lastOffset));
+        BatchResult result = run().submit(batch);
+        counters.batch(result);
+        pending.clear();
+        lastCommitMillis = System.currentTimeMillis();
+    }
+
+    private IntegrationPipeline pipeline() {
+        if (pipeline == null) {
+            pipeline = integrations.get(integration);
+            drift = new SchemaDrift(integration, pipeline.mapping());
+        }
+        return pipeline;
+    }
+
+    /** The stream's run: started with the first batch, held (with the integration's lease) until the route stops. */
+    private SyncRun run() {
+        if (run != null) {
+            return run;
+        }
+        long waitMillis = 1000;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                run = pipeline().startRun(new RunRequest("stream", ChangeRecords.transactionOf(lastOffset), null, true));
+                return run;
+            } catch (RunLeaseHeldException e) {
+                // a killed predecessor's lease lapses after ferry.lease.ttl; a live one keeps it and this route gives up
+                if (attempt >= 8 || !isRunAllowed()) {
+                    throw e;
+                }
+                LOG.warn("{}: {} — waiting {} ms for the lease (attempt {} of 8)", integration, e.getMessage(), waitMillis, attempt);
+                try {
+                    Thread.sleep(waitMillis);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                waitMillis = Math.min(waitMillis * 2, 30_000);
+            }
+        }
+    }
+
+    private void stopRouteLater(String routeId) {
+        if (routeId == null) {
+            return;
+        }
+        // not from the engine's own thread: stopping the route waits for that thread
+        Thread t = new Thread(() -> {
+            try {
+                getEndpoint().getCamelContext().getRouteController().stopRoute(routeId);
+            } catch (Exception e) {
+                LOG.warn("{}: could not stop route {}: {}", integration, routeId, e.getMessage());
+            }
+        }, "ferry-binlog-stop-" + integration);
+        t.setDaemon(true);
+        t.start();
+    }
+}

@@ -1,0 +1,100 @@
+package dev.ferry.source.binlog;
+
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.DefaultEndpoint;
+
+/**
+ * Takes the change events of {@code debezium-mysql:<integration>} (same name) into the integration's pipeline.
+ * At route start it points that connector at Ferry's storage (offsets from the committed position, schema
+ * history in {@code ferry_binlog_schema_history}) and checks the source server (login, binlog on, ROW format,
+ * the committed binlog file still there), failing with what to configure.
+ */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "ferry-binlog", title = "Ferry binlog changes", syntax = "ferry-binlog:integration",
+        producerOnly = true, category = { Category.DATABASE })
+public class FerryBinlogEndpoint extends DefaultEndpoint {
+
+    /** The integration's name, as in its mapping file and the debezium-mysql endpoint's name. */
+    @UriPath
+    @Metadata(required = true)
+    private String integration;
+
+    /** Snapshot rows per batch (streamed changes are batched by source transaction). */
+    @UriParam(defaultValue = "5000")
+    private int snapshotBatchSize = 5000;
+
+    /** A source transaction larger than this is split into several batches (each still promoted whole), with a warning. */
+    @UriParam(defaultValue = "200000")
+    private int maxTransactionRows = 200_000;
+
+    /**
+     * Where the connector gives no transaction END markers (MariaDB): a transaction is complete when the next one
+     * starts or nothing more arrived for this long.
+     */
+    @UriParam(defaultValue = "1000")
+    private long idleFlushMillis = 1000;
+
+    public FerryBinlogEndpoint(String uri, FerryBinlogComponent component, String integration) {
+        super(uri, component);
+        this.integration = integration;
+    }
+
+    @Override
+    public Producer createProducer() {
+        return new BinlogProducer(this);
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) {
+        throw new UnsupportedOperationException("ferry-binlog is a producer: from debezium-mysql:" + integration
+                + " to ferry-binlog:" + integration);
+    }
+
+    @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        if (snapshotBatchSize <= 0 || maxTransactionRows <= 0 || idleFlushMillis <= 0) {
+            throw new IllegalArgumentException("ferry-binlog:" + integration
+                    + ": snapshotBatchSize, maxTransactionRows and idleFlushMillis must be positive");
+        }
+    }
+
+    public String getIntegration() {
+        return integration;
+    }
+
+    public void setIntegration(String integration) {
+        this.integration = integration;
+    }
+
+    public int getSnapshotBatchSize() {
+        return snapshotBatchSize;
+    }
+
+    public void setSnapshotBatchSize(int snapshotBatchSize) {
+        this.snapshotBatchSize = snapshotBatchSize;
+    }
+
+    public int getMaxTransactionRows() {
+        return maxTransactionRows;
+    }
+
+    public void setMaxTransactionRows(int maxTransactionRows) {
+        this.maxTransactionRows = maxTransactionRows;
+    }
+
+
+    public long getIdleFlushMillis() {
+        return idleFlushMillis;
+    }
+
+    public void setIdleFlushMillis(long idleFlushMillis) {
+        this.idleFlushMillis = idleFlushMillis;
+    }
+}
