@@ -35,7 +35,7 @@ public class FerryKafkaConsumer extends DefaultConsumer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        loop = new KafkaBatchLoop(endpoint.pipeline(), endpoint.deadLetters(), endpoint.settings(), this::afterPromotion);
+        loop = new KafkaBatchLoop(endpoint.pipeline(), endpoint.deadLetters(), endpoint.lookups(), endpoint.settings(), this::afterPromotion);
         executor = endpoint.getCamelContext().getExecutorServiceManager().newSingleThreadExecutor(this, "ferry-kafka-" + endpoint.getIntegration());
         executor.submit(() -> {
             try {

@@ -79,6 +79,22 @@ public class FerryKafkaEndpoint extends DefaultEndpoint {
     @UriParam(defaultValue = "earliest", enums = "earliest,latest")
     private String autoOffsetReset = "earliest";
 
+    /** Topic for records that cannot be processed yet (a look-up with onMissing: retry); consumed by this source too. */
+    @UriParam
+    private String retryTopic;
+
+    /** Retries of a not-yet record before it becomes a dead letter (topic and table). */
+    @UriParam(defaultValue = "5")
+    private int maxAttempts = 5;
+
+    /** How long a requeued record waits before it is tried again, in ms. */
+    @UriParam(defaultValue = "60000")
+    private long retryDelayMs = 60000;
+
+    /** Age (ms) of the oldest waiting retry above which an ALERT is logged; 0: no alert. */
+    @UriParam(defaultValue = "0")
+    private long retryAgeAlertMs;
+
     public FerryKafkaEndpoint(String uri, FerryKafkaComponent component, String integration) {
         super(uri, component);
         this.integration = integration;
@@ -103,7 +119,9 @@ public class FerryKafkaEndpoint extends DefaultEndpoint {
                 topics == null ? java.util.List.of() : Arrays.stream(topics.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList(),
                 groupId, format, batchSize, Duration.ofMillis(lingerMs),
                 deadLetterTopic == null || deadLetterTopic.isBlank() ? null : deadLetterTopic,
-                Duration.ofMillis(outageBackoffMs), lagAlertThreshold, Duration.ofMillis(lagCheckIntervalMs), client);
+                Duration.ofMillis(outageBackoffMs), lagAlertThreshold, Duration.ofMillis(lagCheckIntervalMs), client,
+                retryTopic == null || retryTopic.isBlank() ? null : retryTopic, maxAttempts, Duration.ofMillis(retryDelayMs),
+                Duration.ofMillis(retryAgeAlertMs));
     }
 
     IntegrationPipeline pipeline() {
@@ -120,6 +138,12 @@ public class FerryKafkaEndpoint extends DefaultEndpoint {
             throw new IllegalStateException("ferry-kafka:" + integration + ": no ferryDataSource bean");
         }
         return new DeadLetterStore(ds);
+    }
+
+    /** Look-ups of the retry gate: their own copy of each dimension table, refreshed on a miss. */
+    dev.ferry.mapping.LookupSource lookups() {
+        DataSource ds = getCamelContext().getRegistry().lookupByNameAndType("ferryDataSource", DataSource.class);
+        return new dev.ferry.mapping.JdbcLookupSource(ds);
     }
 
     /** Fails at route start on a bad option. */
@@ -156,6 +180,14 @@ public class FerryKafkaEndpoint extends DefaultEndpoint {
     public void setLagAlertThreshold(long lagAlertThreshold) { this.lagAlertThreshold = lagAlertThreshold; }
     public long getLagCheckIntervalMs() { return lagCheckIntervalMs; }
     public void setLagCheckIntervalMs(long lagCheckIntervalMs) { this.lagCheckIntervalMs = lagCheckIntervalMs; }
+    public String getRetryTopic() { return retryTopic; }
+    public void setRetryTopic(String retryTopic) { this.retryTopic = retryTopic; }
+    public int getMaxAttempts() { return maxAttempts; }
+    public void setMaxAttempts(int maxAttempts) { this.maxAttempts = maxAttempts; }
+    public long getRetryDelayMs() { return retryDelayMs; }
+    public void setRetryDelayMs(long retryDelayMs) { this.retryDelayMs = retryDelayMs; }
+    public long getRetryAgeAlertMs() { return retryAgeAlertMs; }
+    public void setRetryAgeAlertMs(long retryAgeAlertMs) { this.retryAgeAlertMs = retryAgeAlertMs; }
     public String getAutoOffsetReset() { return autoOffsetReset; }
     public void setAutoOffsetReset(String autoOffsetReset) { this.autoOffsetReset = autoOffsetReset; }
 }

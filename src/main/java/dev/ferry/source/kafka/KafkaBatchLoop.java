@@ -1,6 +1,7 @@
 package dev.ferry.source.kafka;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.mapping.LookupSource;
 import dev.ferry.pipeline.Batch;
 import dev.ferry.pipeline.BatchResult;
 import dev.ferry.pipeline.DeadLetterStore;
@@ -14,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -59,6 +61,9 @@ public final class KafkaBatchLoop implements Runnable {
     private final IntegrationPipeline pipeline;
     private final DeadLetterStore deadLetters;
     private final KafkaSourceSettings settings;
+    private final RetryGate retryGate;
+    /** Retry-topic partitions whose next record is not due yet: paused until then (due time, enqueue time of that record). */
+    private final Map<TopicPartition, long[]> waitingRetries = new ConcurrentHashMap<>();
     private final Consumer<BatchResult> afterPromotion;
     private final Map<TopicPartition, Long> lag = new ConcurrentHashMap<>();
     /** Next offset committed in MySQL per partition, as this consumer knows it. */
@@ -72,10 +77,11 @@ public final class KafkaBatchLoop implements Runnable {
     private int failedAttempts;
     private SyncRun run;
 
-    public KafkaBatchLoop(IntegrationPipeline pipeline, DeadLetterStore deadLetters, KafkaSourceSettings settings,
+    public KafkaBatchLoop(IntegrationPipeline pipeline, DeadLetterStore deadLetters, LookupSource lookups, KafkaSourceSettings settings,
                           Consumer<BatchResult> afterPromotion) {
         this.pipeline = pipeline;
         this.deadLetters = deadLetters;
+        this.retryGate = new RetryGate(pipeline.mapping(), lookups);
         this.settings = settings;
         this.afterPromotion = afterPromotion;
     }
@@ -101,11 +107,17 @@ public final class KafkaBatchLoop implements Runnable {
     @Override
     public void run() {
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new StringDeserializer());
-             KafkaProducer<String, String> deadLetterProducer = settings.deadLetterTopic() == null ? null : producer()) {
+             KafkaProducer<String, String> deadLetterProducer = settings.deadLetterTopic() == null && settings.retryTopic() == null
+                     ? null : producer()) {
             consumer = c;
-            c.subscribe(settings.topics(), new SeekToMySqlOffsets());
+            List<String> topics = new ArrayList<>(settings.topics());
+            if (settings.retryTopic() != null) {
+                topics.add(settings.retryTopic()); // requeued records come back through the same loop, offsets in MySQL too
+            }
+            c.subscribe(topics, new SeekToMySqlOffsets());
             while (running) {
                 seekUnsought();
+                resumeDueRetries();
                 ConsumerRecords<String, String> records = c.poll(settings.linger());
                 if (!records.isEmpty()) {
                     promote(records, deadLetterProducer);
@@ -144,28 +156,61 @@ public final class KafkaBatchLoop implements Runnable {
         return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
     }
 
-    /** One poll → one batch; on failure (an outage) rewinds to the poll's first offsets and waits, then polls again. */
-    private void promote(ConsumerRecords<String, String> records, KafkaProducer<String, String> deadLetterProducer) {
+    /**
+     * One poll → one batch; on failure (an outage) rewinds to the poll's first offsets and waits, then polls again.
+     * Records that are not ready yet go to the retry topic, unreadable ones and exhausted retries to the dead-letter
+     * topic — both written and flushed before the batch commits the offsets past them.
+     */
+    private void promote(ConsumerRecords<String, String> records, KafkaProducer<String, String> producer) {
         List<JsonNode> parsed = new ArrayList<>(records.count());
         List<Unreadable> unreadable = new ArrayList<>();
+        List<ProducerRecord<String, String>> requeued = new ArrayList<>();
         Map<TopicPartition, Long> first = new LinkedHashMap<>();
         Map<TopicPartition, Long> next = new LinkedHashMap<>();
-        for (ConsumerRecord<String, String> r : records) {
-            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-            first.putIfAbsent(tp, r.offset());
-            next.put(tp, r.offset() + 1);
-            try {
-                parsed.add(settings.format().parse(r.value()));
-            } catch (IllegalArgumentException e) {
-                unreadable.add(new Unreadable(r, e.getMessage(), e.getClass().getName()));
+        long now = System.currentTimeMillis();
+        for (TopicPartition tp : records.partitions()) {
+            boolean retries = tp.topic().equals(settings.retryTopic());
+            for (ConsumerRecord<String, String> r : records.records(tp)) {
+                int attempt = retries ? intHeader(r, "ferry.attempt", 0) : 0;
+                if (retries) {
+                    long due = longHeader(r, "ferry.due", 0);
+                    if (due > now) { // not due: this retry partition waits here; later records are due later still
+                        consumer.seek(tp, r.offset());
+                        consumer.pause(List.of(tp));
+                        waitingRetries.put(tp, new long[] { due, r.timestamp() });
+                        break;
+                    }
+                }
+                first.putIfAbsent(tp, r.offset());
+                next.put(tp, r.offset() + 1);
+                JsonNode record;
+                try {
+                    record = settings.format().parse(r.value());
+                } catch (IllegalArgumentException e) {
+                    unreadable.add(new Unreadable(r, e.getMessage(), e.getClass().getName()));
+                    continue;
+                }
+                String notReady = retryGate.active() && settings.retryTopic() != null ? retryGate.notReady(record) : null;
+                if (notReady == null) {
+                    parsed.add(record);
+                } else if (attempt < settings.maxAttempts()) {
+                    requeued.add(requeue(r, retries, attempt + 1, notReady, now));
+                } else {
+                    unreadable.add(new Unreadable(r, "retries exhausted after " + attempt + " attempts: " + notReady,
+                            "dev.ferry.mapping.RecordRejectedException"));
+                }
             }
+        }
+        if (first.isEmpty()) {
+            return; // only retries that are not due yet
         }
         List<Position> positions = new ArrayList<>();
         next.forEach((tp, n) -> positions.add(Position.sequence(KafkaSourceSettings.positionName(tp.topic(), tp.partition()), n)));
         String where = describe(first, next);
         try {
-            // The dead-letter topic first: it needs no database, so a crash after the commit below loses no poison message.
-            publishDeadLetters(unreadable, deadLetterProducer);
+            // The topics first: they need no database, so a crash after the commit below loses no requeued or poison record.
+            send(requeued, producer);
+            publishDeadLetters(unreadable, producer);
             BatchResult result = currentRun().submit(Batch.of(parsed, where).committing(positions));
             if (!unreadable.isEmpty()) {
                 deadLetters.addSourceRejections(settings.integration(), run.runId(), result.batchId(), rejections(unreadable));
@@ -184,6 +229,79 @@ public final class KafkaBatchLoop implements Runnable {
             afterPromotion.accept(result);
         } catch (RuntimeException e) {
             outage(e, first);
+        }
+    }
+
+    /** The record as it goes to the retry topic: the original value and key, the attempt, when it is due, where it came from. */
+    private ProducerRecord<String, String> requeue(ConsumerRecord<String, String> r, boolean fromRetryTopic, int attempt, String reason, long now) {
+        ProducerRecord<String, String> out = new ProducerRecord<>(settings.retryTopic(), r.key(), r.value());
+        header(out, "ferry.attempt", Integer.toString(attempt));
+        header(out, "ferry.due", Long.toString(now + settings.retryDelay().toMillis()));
+        header(out, "ferry.integration", settings.integration());
+        header(out, "ferry.reason", reason);
+        header(out, "ferry.source.topic", fromRetryTopic ? stringHeader(r, "ferry.source.topic") : r.topic());
+        header(out, "ferry.source.partition", fromRetryTopic ? stringHeader(r, "ferry.source.partition") : Integer.toString(r.partition()));
+        header(out, "ferry.source.offset", fromRetryTopic ? stringHeader(r, "ferry.source.offset") : Long.toString(r.offset()));
+        LOG.info("ferry-kafka:{}: {}-{}@{} is not ready ({}): retry {} of {} in {}", settings.integration(), r.topic(), r.partition(),
+                r.offset(), reason, attempt, settings.maxAttempts(), settings.retryDelay());
+        return out;
+    }
+
+    private void send(List<ProducerRecord<String, String>> out, KafkaProducer<String, String> producer) {
+        if (out.isEmpty()) {
+            return;
+        }
+        try {
+            for (ProducerRecord<String, String> r : out) {
+                producer.send(r);
+            }
+            producer.flush();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the retry topic " + settings.retryTopic() + " cannot be written: " + e.getMessage(), e);
+        }
+    }
+
+    /** Resumes retry partitions whose waiting record is due. */
+    private void resumeDueRetries() {
+        if (waitingRetries.isEmpty()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        List<TopicPartition> due = new ArrayList<>();
+        waitingRetries.forEach((tp, w) -> {
+            if (w[0] <= now) {
+                due.add(tp);
+            }
+        });
+        due.forEach(waitingRetries::remove);
+        due.retainAll(consumer.assignment());
+        due.removeAll(unsought);
+        if (!paused && !due.isEmpty()) {
+            consumer.resume(due);
+        }
+    }
+
+    /** Age of the oldest retry waiting to be due, in ms (0 when none waits). */
+    public long oldestRetryAgeMillis() {
+        long now = System.currentTimeMillis();
+        return waitingRetries.values().stream().mapToLong(w -> Math.max(0, now - w[1])).max().orElse(0);
+    }
+
+    private static String stringHeader(ConsumerRecord<String, String> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static int intHeader(ConsumerRecord<String, String> r, String name, int otherwise) {
+        return (int) longHeader(r, name, otherwise);
+    }
+
+    private static long longHeader(ConsumerRecord<String, String> r, String name, long otherwise) {
+        try {
+            String v = stringHeader(r, name);
+            return v == null ? otherwise : Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return otherwise;
         }
     }
 
@@ -276,15 +394,16 @@ public final class KafkaBatchLoop implements Runnable {
             LOG.warn("ferry-kafka:{}: {}-{}@{} cannot be read ({}): dead letter", settings.integration(), u.record.topic(),
                     u.record.partition(), u.record.offset(), u.reason);
         }
-        if (producer == null) {
+        if (settings.deadLetterTopic() == null) {
             return;
         }
         try {
             for (Unreadable u : unreadable) {
                 ProducerRecord<String, String> out = new ProducerRecord<>(settings.deadLetterTopic(), u.record.key(), u.record.value());
-                header(out, "ferry.source.topic", u.record.topic());
-                header(out, "ferry.source.partition", Integer.toString(u.record.partition()));
-                header(out, "ferry.source.offset", Long.toString(u.record.offset()));
+                boolean retried = u.record.topic().equals(settings.retryTopic()); // name where the record came from first
+                header(out, "ferry.source.topic", retried ? stringHeader(u.record, "ferry.source.topic") : u.record.topic());
+                header(out, "ferry.source.partition", retried ? stringHeader(u.record, "ferry.source.partition") : Integer.toString(u.record.partition()));
+                header(out, "ferry.source.offset", retried ? stringHeader(u.record, "ferry.source.offset") : Long.toString(u.record.offset()));
                 header(out, "ferry.integration", settings.integration());
                 header(out, "ferry.reason", u.reason);
                 header(out, "ferry.exception", u.exceptionClass);
@@ -363,6 +482,11 @@ public final class KafkaBatchLoop implements Runnable {
             return;
         }
         lastLagCheck = now;
+        long retryAge = oldestRetryAgeMillis();
+        if (!settings.retryAgeThreshold().isZero() && retryAge > settings.retryAgeThreshold().toMillis()) {
+            LOG.warn("ALERT ferry-kafka:{}: the oldest retry has waited {} ms, above the threshold of {} ms", settings.integration(),
+                    retryAge, settings.retryAgeThreshold().toMillis());
+        }
         Set<TopicPartition> assigned = consumer.assignment();
         lag.keySet().retainAll(assigned);
         if (assigned.isEmpty()) {
@@ -402,6 +526,7 @@ public final class KafkaBatchLoop implements Runnable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             partitions.forEach(committed::remove);
+            partitions.forEach(waitingRetries::remove);
             unsought.removeAll(partitions);
         }
 

@@ -19,11 +19,16 @@ import java.util.Map;
  * @param lagThreshold      lag (messages) of a partition above which an ALERT is logged; 0 = never
  * @param lagCheckInterval  how often lag is measured
  * @param clientProperties  further Kafka client properties (security settings, ...)
+ * @param retryTopic        topic for records that cannot be processed yet (a look-up with onMissing: retry), or null
+ * @param maxAttempts       retries before such a record becomes a dead letter
+ * @param retryDelay        how long a requeued record waits before it is tried again
+ * @param retryAgeThreshold age of the oldest waiting retry above which an ALERT is logged; zero = never
  */
 public record KafkaSourceSettings(String integration, String bootstrapServers, List<String> topics, String groupId,
                                   ValueFormat format, int batchSize, Duration linger, String deadLetterTopic,
                                   Duration outageBackoff, long lagThreshold, Duration lagCheckInterval,
-                                  Map<String, Object> clientProperties) {
+                                  Map<String, Object> clientProperties, String retryTopic, int maxAttempts,
+                                  Duration retryDelay, Duration retryAgeThreshold) {
 
     public KafkaSourceSettings {
         topics = List.copyOf(topics);
@@ -37,6 +42,12 @@ public record KafkaSourceSettings(String integration, String bootstrapServers, L
         }
         if (groupId == null || groupId.isBlank()) {
             throw new IllegalArgumentException(what + " needs groupId");
+        }
+        if (maxAttempts < 0) {
+            throw new IllegalArgumentException(what + ": maxAttempts must not be negative");
+        }
+        if (retryTopic != null && topics.contains(retryTopic)) {
+            throw new IllegalArgumentException(what + ": the retry topic must not be one of the topics");
         }
         if (batchSize <= 0) {
             throw new IllegalArgumentException(what + ": batchSize must be positive");
