@@ -55,7 +55,8 @@ public class FerryKafkaConsumer extends DefaultConsumer {
             exchange.setException(e);
         }
         if (exchange.getException() != null) {
-            LOG.warn("ferry-kafka:{}: a step after batch {} failed (the batch is promoted): {}", endpoint.getIntegration(),
+            LOG.error("ferry-kafka:{}: a step after batch {} failed (the batch and its offsets are committed; its staging rows "
+                    + "are kept for a re-publish): {}", endpoint.getIntegration(),
                     result.batchId(), exchange.getException().getMessage());
         }
         releaseExchange(exchange, false);

@@ -153,6 +153,24 @@ class KafkaSourceTest extends KafkaTestSupport {
         }
     }
 
+    @Test
+    void promotedRowsArePublishedToATopicKeyedByBusinessKeyAndUnchangedOnesAreNot() throws Exception {
+        kafka.createTopic(topic, 1);
+        kafka.createTopic(topic + ".out", 1);
+        String route = route("").replace("        - log:", "        - to: \"ferry-publish:user-registrations?brokers=" + kafka.bootstrapServers()
+                + "&topic=" + topic + ".out\"\n        - log:");
+        Instance ferry = startInstance(route);
+        kafka.send(topic, 0, List.of(user(1, "DE"), user(2, "DE"), user(3, "FR")));
+        await().atMost(Duration.ofSeconds(60)).until(() -> targetRows(ferry).size() == 3);
+        kafka.send(topic, 0, List.of(user(1, "DE"), user(2, "AT"))); // 1 unchanged, 2 changed
+
+        List<ConsumerRecord<String, String>> out = readAll(topic + ".out", 4);
+        assertThat(out).extracting(ConsumerRecord::key).containsExactly("1", "2", "3", "2");
+        assertThat(out.get(3).value()).isEqualTo("{\"user_id\":2,\"email\":\"user2@example.com\",\"country\":\"AT\","
+                + "\"registered_at\":\"2026-11-26T08:00:00\"}");
+        assertThat(headers(out.get(3))).containsEntry("ferry.integration", INTEGRATION).containsKey("ferry.batch-id");
+    }
+
     private void writeTextMapping() {
         FerryTestSupport.writeMapping(settings.mappingsDir(), "user-registrations.yaml", """
                 integration: user-registrations
