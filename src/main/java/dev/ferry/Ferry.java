@@ -87,17 +87,26 @@ public final class Ferry implements AutoCloseable {
         return settings;
     }
 
-    /** Purges staging rows and idempotency keys past their retention. Returns rows deleted. */
+    /**
+     * Applies parked update-only rows whose target row appeared, then purges staging rows and idempotency keys
+     * past their retention (a staging row a parked row still needs is kept). Returns rows deleted.
+     */
     public long housekeeping() {
+        for (IntegrationPipeline p : registry.all()) {
+            ((JdbcIntegrationPipeline) p).applyParkedRows();
+        }
         long deleted = 0;
         try (Connection c = dataSource.getConnection()) {
             for (IntegrationPipeline p : registry.all()) {
                 String stg = ((JdbcIntegrationPipeline) p).target().stagingTable();
                 // Staging is keyed by batch: purge whole batches that started before the retention cut-off.
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM `" + stg + "` WHERE `" + TargetTable.BATCH_ID
-                        + "` <= (SELECT COALESCE(MAX(id), 0) FROM ferry_batch WHERE integration = ? AND started_at < NOW(3) - INTERVAL ? DAY) LIMIT 10000")) {
+                        + "` <= (SELECT COALESCE(MAX(id), 0) FROM ferry_batch WHERE integration = ? AND started_at < NOW(3) - INTERVAL ? DAY) "
+                        + "AND NOT EXISTS (SELECT 1 FROM ferry_parked p WHERE p.integration = ? AND p.status = 'PARKED' AND p.batch_id = `"
+                        + stg + "`.`" + TargetTable.BATCH_ID + "` AND p.row_num = `" + stg + "`.`" + TargetTable.ROW + "`) LIMIT 10000")) {
                     ps.setString(1, p.integration());
                     ps.setInt(2, settings.stagingRetentionDays());
+                    ps.setString(3, p.integration());
                     int n;
                     do {
                         n = ps.executeUpdate();

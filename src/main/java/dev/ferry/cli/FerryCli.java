@@ -6,6 +6,7 @@ import dev.ferry.config.FerrySettings;
 import dev.ferry.pipeline.BatchResult;
 import dev.ferry.pipeline.DeadLetterStore;
 import dev.ferry.pipeline.JdbcIntegrationPipeline;
+import dev.ferry.pipeline.ParkedRows;
 import dev.ferry.pipeline.Position;
 import dev.ferry.pipeline.SourcePositions;
 import dev.ferry.source.http.FerryHttpEndpoint;
@@ -47,7 +48,7 @@ import java.util.concurrent.Callable;
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1",
         description = "Integration hub: nothing lost, nothing duplicated, and proof of both.",
         subcommands = {FerryCli.Run.class, FerryCli.Backfill.class, FerryCli.PositionCommand.class, FerryCli.DeadLetters.class,
-                FerryCli.Runs.class, SftpFilesCommand.class})
+                FerryCli.Parked.class, FerryCli.Runs.class, SftpFilesCommand.class})
 public final class FerryCli implements Callable<Integer> {
 
     @Override
@@ -268,6 +269,34 @@ public final class FerryCli implements Callable<Integer> {
                     System.out.printf("replayed %d: %d promoted (%d new, %d updated), %d rejected again%n",
                             r.received(), r.promoted(), r.inserted(), r.updated(), r.rejected());
                     return r.rejected() == 0 ? 0 : 1;
+                }
+            }
+        }
+    }
+
+    @Command(name = "parked", description = "Update-only rows waiting for their target row.",
+            subcommands = {Parked.ListCommand.class})
+    static final class Parked {
+
+        @Command(name = "list", description = "List parked rows of an integration (applied once their target row appears).")
+        static final class ListCommand implements Callable<Integer> {
+            @Parameters(index = "0", description = "The integration.")
+            String integration;
+            @Option(names = "--status", defaultValue = "PARKED", description = "PARKED, APPLIED or SUPERSEDED (default ${DEFAULT-VALUE}).")
+            String status;
+            @Option(names = "--limit", defaultValue = "50")
+            int limit;
+
+            @Override
+            public Integer call() {
+                try (Ferry ferry = Ferry.start(settings())) {
+                    List<ParkedRows.Parked> rows = ParkedRows.list(ferry.dataSource(), integration, status, limit);
+                    for (ParkedRows.Parked p : rows) {
+                        System.out.printf("%s key %s %s since %s (batch %d row %d)%s%n", p.integration(), p.businessKey(), p.status(),
+                                p.parkedAt(), p.batchId(), p.row(), p.appliedAt() == null ? "" : ", applied " + p.appliedAt());
+                    }
+                    System.out.println(rows.size() + " parked row(s)");
+                    return 0;
                 }
             }
         }

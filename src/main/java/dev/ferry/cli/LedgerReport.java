@@ -16,8 +16,8 @@ public final class LedgerReport {
                    COALESCE(SUM(b.received), 0) AS fetched, COALESCE(SUM(b.mapped_rows), 0) AS mapped_rows,
                    COALESCE(SUM(b.inserted), 0) AS new_rows, COALESCE(SUM(b.updated), 0) AS updated,
                    COALESCE(SUM(b.unchanged), 0) AS unchanged, COALESCE(SUM(b.duplicates), 0) AS duplicates,
-                   COALESCE(SUM(b.rejected), 0) AS rejected, COALESCE(SUM(b.unmatched), 0) AS unmatched,
-                   COALESCE(SUM(b.inserted + b.updated + b.unmatched + b.already_current), 0) AS promoted,
+                   COALESCE(SUM(b.rejected), 0) AS rejected, COALESCE(SUM(b.unmatched + b.parked), 0) AS unmatched,
+                   COALESCE(SUM(b.inserted + b.updated + b.deleted + b.unmatched + b.parked + b.already_current), 0) AS promoted,
                    COUNT(b.id) AS batches,
                    (SELECT CASE WHEN COUNT(*) = 0 THEN 'NOT CHECKED'
                                 WHEN SUM(rc.status <> 'BALANCED') = 0 THEN 'BALANCED' ELSE 'MISMATCH' END

@@ -35,13 +35,21 @@ public final class Mapping {
     private final List<String> columns;
     private final TargetSpec target;
     private final ReconcileSpec reconcile;
+    private final String version;          // the version field, or null
+    private final DeleteRule delete;       // null: every row upserts
+
+    /** A compiled {@link DeleteSpec}: either a path and the text it must hold, or an expression. */
+    record DeleteRule(DeleteSpec spec, FieldPath path, String equals, Class<? extends groovy.lang.Script> script) {
+    }
 
     /** {@code path} is the array to flatten, {@code alias} the name its element goes by (its last segment). */
     record Flatten(FieldPath path, String alias, boolean keepEmpty) {
     }
 
     Mapping(String integration, Path file, JsonPath records, Flatten flatten, KeyTemplate key,
-            List<CompiledField> compiled, TargetSpec target, ReconcileSpec reconcile) {
+            List<CompiledField> compiled, TargetSpec target, ReconcileSpec reconcile, String version, DeleteRule delete) {
+        this.version = version;
+        this.delete = delete;
         this.integration = integration;
         this.file = file;
         this.records = records;
@@ -149,6 +157,20 @@ public final class Mapping {
     /** Never null; empty lists when the file has no {@code reconcile:} section. */
     public ReconcileSpec reconcile() {
         return reconcile;
+    }
+
+    /** The field whose value orders versions of a row (newest wins), or null: the later promotion wins. */
+    public String version() {
+        return version;
+    }
+
+    /** When and how a record deletes its target row, or null when rows only upsert. */
+    public DeleteSpec delete() {
+        return delete == null ? null : delete.spec();
+    }
+
+    DeleteRule deleteRule() {
+        return delete;
     }
 
     /** The business key template as written. */

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
+import dev.ferry.config.Durations;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -40,15 +41,17 @@ public final class MappingLoader {
     private static final YAMLMapper YAML = YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final Pattern COLUMN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9_]+");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
-    private static final Set<String> TOP_KEYS = Set.of("integration", "source", "key", "fields", "target", "reconcile", "timezone");
+    private static final Set<String> TOP_KEYS = Set.of("integration", "source", "key", "fields", "target", "reconcile", "timezone",
+            "version", "delete");
+    private static final Set<String> DELETE_KEYS = Set.of("when", "mode", "column", "value");
+    private static final Pattern FIELD_EQUALS = Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_.\\[\\]]*)\\s*=\\s*([^=].*?)\\s*");
     private static final Set<String> SOURCE_KEYS = Set.of("records", "flatten");
     private static final Set<String> FLATTEN_KEYS = Set.of("path", "keepEmpty");
     private static final Set<String> FIELD_KEYS = Set.of("from", "type", "format", "zone", "required", "default", "map",
             "mapStrict", "expr", "lookup");
     private static final Set<String> LOOKUP_KEYS = Set.of("table", "key", "value", "onMissing");
-    private static final Set<String> TARGET_KEYS = Set.of("table", "mode", "matchOn", "update", "allowOtherUniqueKeys");
+    private static final Set<String> TARGET_KEYS = Set.of("table", "mode", "matchOn", "update", "allowOtherUniqueKeys", "partitionBy");
     private static final Set<String> RECONCILE_KEYS = Set.of("compare", "sum", "minAge");
     private static final Set<String> RESERVED = Set.of("record", "key", "row");
 
@@ -157,7 +160,74 @@ public final class MappingLoader {
                 throw fail(e.getMessage());
             }
             ReconcileSpec reconcile = reconcile(object(root, "reconcile", ""), names);
-            return new Mapping(integration, file, records, flatten, key, fields, target, reconcile);
+            String version = version(text(root, "version", ""), fields, target);
+            Mapping.DeleteRule delete = delete(object(root, "delete", ""), target, alias);
+            return new Mapping(integration, file, records, flatten, key, fields, target, reconcile, version, delete);
+        }
+
+        private String version(String field, List<CompiledField> fields, TargetSpec target) {
+            if (field == null) {
+                return null;
+            }
+            CompiledField f = fields.stream().filter(c -> c.spec.name().equals(field)).findFirst()
+                    .orElseThrow(() -> fail("version: '" + field + "' is not a field (fields: "
+                            + fields.stream().map(c -> c.spec.name()).toList() + ")"));
+            if (!RowVersion.supports(f.type)) {
+                throw fail("version: field '" + field + "' is " + f.spec.type() + "; a version is an int, long, date, datetime or string");
+            }
+            if (target.matchOn().contains(field)) {
+                throw fail("version: '" + field + "' is in target.matchOn; a version changes, the row's identity does not");
+            }
+            if (target.mode() != WriteMode.INSERT && !target.updateColumns().contains(field)) {
+                // the target's version column is what later rows are compared with: it must move with the row
+                throw fail("version: '" + field + "' must be in target.update " + target.updateColumns());
+            }
+            return field;
+        }
+
+        private Mapping.DeleteRule delete(JsonNode n, TargetSpec target, String alias) {
+            if (n == null) {
+                return null;
+            }
+            checkKeys(n, DELETE_KEYS, "delete.");
+            String when = text(n, "when", "delete.");
+            if (when == null || when.isBlank()) {
+                throw fail("delete.when is required: a Groovy expression, or path=value");
+            }
+            String modeText = text(n, "mode", "delete.");
+            boolean soft = "soft".equals(modeText);
+            if (modeText != null && !soft && !"hard".equals(modeText)) {
+                throw fail("delete.mode '" + modeText + "' (allowed: hard, soft)");
+            }
+            String column = text(n, "column", "delete.");
+            String value = text(n, "value", "delete.");
+            if (soft && (column == null || value == null)) {
+                throw fail("delete: mode soft needs column and value (the flag set on a deleted row)");
+            }
+            if (!soft && (column != null || value != null)) {
+                throw fail("delete: column and value apply to mode soft only");
+            }
+            if (soft) {
+                identifier(column, "delete.column");
+            }
+            if (target.mode() == WriteMode.INSERT) {
+                throw fail("delete does not apply to mode insert (it never changes a row)");
+            }
+            DeleteSpec spec = new DeleteSpec(when, soft, column, value);
+            Matcher m = FIELD_EQUALS.matcher(when);
+            if (m.matches()) {
+                try {
+                    return new Mapping.DeleteRule(spec, FieldPath.parse(m.group(1), alias), unquote(m.group(2)), null);
+                } catch (IllegalArgumentException e) {
+                    throw fail("delete.when: " + e.getMessage());
+                }
+            }
+            return new Mapping.DeleteRule(spec, null, null, compile("delete_when", when, "delete.when"));
+        }
+
+        private static String unquote(String v) {
+            return v.length() >= 2 && (v.startsWith("'") && v.endsWith("'") || v.startsWith("\"") && v.endsWith("\""))
+                    ? v.substring(1, v.length() - 1) : v;
         }
 
         private JsonPath records(String path) {
@@ -256,6 +326,11 @@ public final class MappingLoader {
         }
 
         private Class<? extends Script> compile(String field, String expr) {
+            return compile(field, expr, null);
+        }
+
+        /** @param where what to name in an error instead of the field (e.g. "delete.when") */
+        private Class<? extends Script> compile(String field, String expr, String where) {
             if (shell == null) {
                 shell = trustedGroovy ? new GroovyShell(MappingLoader.class.getClassLoader())
                         : new GroovyShell(MappingLoader.class.getClassLoader(), GroovySandbox.configuration(sandbox));
@@ -264,12 +339,17 @@ public final class MappingLoader {
                 return shell.parse(expr, "ferry_" + field).getClass();
             } catch (CompilationFailedException e) {
                 String refusal = sandbox.takeRefusal();
+                if (refusal != null && where != null) {
+                    throw fail(where + ": expression is refused by the Groovy sandbox: " + refusal
+                            + "; set ferry.groovy.trusted=true to allow any Groovy");
+                }
                 if (refusal != null) {
                     throw failField(field, "expression is refused by the Groovy sandbox: " + refusal
                             + "; set ferry.groovy.trusted=true to allow any Groovy");
                 }
                 String msg = e.getMessage().replace("startup failed:", "").strip().replaceAll("\\s+", " ");
-                throw failField(field, "expression does not compile: " + msg);
+                throw where == null ? failField(field, "expression does not compile: " + msg)
+                        : fail(where + ": expression does not compile: " + msg);
             }
         }
 
@@ -325,6 +405,13 @@ public final class MappingLoader {
             List<String> given = columns(t, "matchOn", "target.", names);
             List<String> matchOn = given.isEmpty() ? List.of(names.get(0)) : given;
             List<String> update = columns(t, "update", "target.", names);
+            List<String> partitionBy = columns(t, "partitionBy", "target.", names);
+            if (!partitionBy.isEmpty() && mode != WriteMode.REPLACE) {
+                throw fail("target.partitionBy applies to mode replace only");
+            }
+            if (partitionBy.isEmpty() && mode == WriteMode.REPLACE) {
+                throw fail("target: mode replace needs partitionBy (the columns naming a partition, e.g. [bill_date])");
+            }
             List<String> allowOtherUniqueKeys = indexNames(t.get("allowOtherUniqueKeys"));
             if (mode == WriteMode.INSERT) {
                 if (!update.isEmpty()) {
@@ -343,7 +430,7 @@ public final class MappingLoader {
             if (update.isEmpty() && mode == WriteMode.UPDATE_ONLY) {
                 throw fail("target: every field is in matchOn, mode update-only would update nothing");
             }
-            return new TargetSpec(table, mode, matchOn, update, allowOtherUniqueKeys);
+            return new TargetSpec(table, mode, matchOn, update, allowOtherUniqueKeys, partitionBy);
         }
 
         /** target.allowOtherUniqueKeys: index names (checked against the table when Ferry starts). */
@@ -369,21 +456,10 @@ public final class MappingLoader {
         }
 
         private Duration duration(String text, String where) {
-            Matcher m = DURATION.matcher(text.trim());
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                return switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    default -> Duration.ofDays(n);
-                };
-            }
             try {
-                return Duration.parse(text.trim());
-            } catch (DateTimeException e) {
-                throw fail(where + " '" + text + "' is not a duration (e.g. 30s, 5m, 2h, 1d, PT5M)");
+                return Durations.parse(where, text);
+            } catch (IllegalArgumentException e) {
+                throw fail(e.getMessage());
             }
         }
 

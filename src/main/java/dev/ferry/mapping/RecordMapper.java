@@ -32,6 +32,9 @@ public final class RecordMapper {
     private final LookupSource lookups;
     private final CompiledField[] fields;
     private final Script[] scripts;        // per field, null for fields without expr
+    private final Mapping.DeleteRule delete; // null: every row upserts
+    private final Script deleteScript;     // delete.when as an expression, or null
+    private final int versionField;        // index of the version field, or -1
     private final boolean anyScript;
     private final RowBinding binding;
     private final int[] keyFields;         // fields the key template reads
@@ -66,7 +69,10 @@ public final class RecordMapper {
                 any = true;
             }
         }
-        this.anyScript = any;
+        this.delete = mapping.deleteRule();
+        this.deleteScript = delete != null && delete.script() != null ? InvokerHelper.createScript(delete.script(), binding) : null;
+        this.anyScript = any || deleteScript != null;
+        this.versionField = mapping.version() == null ? -1 : mapping.columns().indexOf(mapping.version());
         try {
             this.md5 = MessageDigest.getInstance("MD5");
         } catch (NoSuchAlgorithmException e) {
@@ -117,7 +123,37 @@ public final class RecordMapper {
         for (int i = 0; i < fields.length; i++) {
             map(i);
         }
-        return new MappedRow(key(), values, hash(values));
+        MappedRow.Op op = isDelete() ? MappedRow.Op.DELETE : MappedRow.Op.UPSERT;
+        String version = null;
+        if (versionField >= 0) {
+            Object v = values[versionField];
+            if (v == null) {
+                throw RecordRejectedException.forField(fields[versionField].spec.name(),
+                        "is the row's version but missing: without it the row could replace a newer one");
+            }
+            version = RowVersion.of(v);
+        }
+        return new MappedRow(key(), values, hash(values, op), op, version);
+    }
+
+    /** Whether the mapping's delete rule matches the row being mapped (evaluated after every field). */
+    private boolean isDelete() throws RecordRejectedException {
+        if (delete == null) {
+            return false;
+        }
+        if (deleteScript == null) {
+            Object raw = Values.fromJson(delete.path().resolve(record, element));
+            return raw != null && Values.text(raw).equals(delete.equals());
+        }
+        try {
+            return org.codehaus.groovy.runtime.typehandling.DefaultTypeTransformation.castToBoolean(deleteScript.run());
+        } catch (RowBinding.KeyFailure e) {
+            throw e.rejection;
+        } catch (RuntimeException e) {
+            String msg = e.getMessage();
+            throw RecordRejectedException.forField("delete.when",
+                    "expression failed: " + e.getClass().getSimpleName() + (msg == null ? "" : ": " + msg));
+        }
     }
 
     private void map(int i) throws RecordRejectedException {
@@ -206,7 +242,7 @@ public final class RecordMapper {
      * MD5 over "length:text;" per value (null as "~;"), so null differs from "" and no two value lists share a
      * canonical string. Texts are canonical (plain decimals, ISO dates), hence stable across JVMs.
      */
-    private String hash(Object[] values) {
+    private String hash(Object[] values, MappedRow.Op op) {
         canonical.setLength(0);
         for (Object v : values) {
             if (v == null) {
@@ -215,6 +251,9 @@ public final class RecordMapper {
                 String s = Values.text(v);
                 canonical.append(s.length()).append(':').append(s).append(';');
             }
+        }
+        if (op == MappedRow.Op.DELETE) {
+            canonical.append("!delete"); // a delete differs from an upsert of the same values; a re-delivered one does not
         }
         return HEX.formatHex(md5.digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
     }

@@ -10,7 +10,12 @@ public enum WriteMode {
     /** Insert only; an existing key is left as it is. */
     INSERT("insert"),
     /** Update rows that already exist; unknown keys are counted as unmatched, never inserted. */
-    UPDATE_ONLY("update-only");
+    UPDATE_ONLY("update-only"),
+    /**
+     * Upsert, and every target row of a partition (target.partitionBy) present in a batch that the batch does not
+     * hold is deleted, in the batch's transaction (a corrected day file replaces its day).
+     */
+    REPLACE("replace");
 
     private final String yamlName;
 
@@ -23,7 +28,7 @@ public enum WriteMode {
         return yamlName;
     }
 
-    /** Parses "upsert", "insert" or "update-only". */
+    /** Parses "upsert", "insert", "update-only" or "replace". */
     public static WriteMode parse(String text) {
         for (WriteMode m : values()) {
             if (m.yamlName.equals(text)) {

@@ -11,10 +11,14 @@ final class BatchCounts {
     long inserted;
     long updated;
     long unmatched;
+    long deleted;
+    long parked;
+    /** Target rows of the batch's partitions the batch did not hold, deleted by replace mode (not staged rows). */
+    long replacedAway;
     long alreadyCurrent;
 
     BatchResult toResult(long batchId, boolean reconciled, String segmentVerdict, java.util.List<Position> committed) {
         return new BatchResult(batchId, received, rows, duplicates, unchanged, rejected, staged, inserted, updated,
-                unmatched, alreadyCurrent, reconciled, segmentVerdict, committed);
+                unmatched, alreadyCurrent, deleted + replacedAway, parked, reconciled, segmentVerdict, committed);
     }
 }

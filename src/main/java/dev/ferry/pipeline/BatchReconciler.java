@@ -1,5 +1,6 @@
 package dev.ferry.pipeline;
 
+import dev.ferry.mapping.DeleteSpec;
 import dev.ferry.mapping.TargetSpec;
 import dev.ferry.mapping.WriteMode;
 import org.slf4j.Logger;
@@ -28,7 +29,7 @@ final class BatchReconciler {
 
     /** The counts the ledger holds for one batch. */
     public record Counts(long received, long rejected, long mappedRecords, long rows, long duplicates, long unchanged,
-                         long staged, long inserted, long updated, long unmatched, long alreadyCurrent) {
+                         long staged, long inserted, long updated, long unmatched, long alreadyCurrent, long deleted, long parked) {
     }
 
     public record Diff(String businessKey, String kind, String detail) {
@@ -52,7 +53,7 @@ final class BatchReconciler {
         if (n.rows() != n.duplicates() + n.unchanged() + n.staged()) {
             countProblems.add("rows " + n.rows() + " != duplicates " + n.duplicates() + " + unchanged " + n.unchanged() + " + staged " + n.staged());
         }
-        long promoted = n.inserted() + n.updated() + n.unmatched() + n.alreadyCurrent();
+        long promoted = n.inserted() + n.updated() + n.deleted() + n.unmatched() + n.parked() + n.alreadyCurrent();
         if (n.staged() != promoted) {
             countProblems.add("staged " + n.staged() + " != promoted " + promoted);
         }
@@ -103,6 +104,11 @@ final class BatchReconciler {
                 sourceCount, receivedDistinct, detail, diffs);
     }
 
+    /**
+     * Staged rows against the target. An upsert row must be there with the staged values, a hard-deleted key
+     * absent, a soft-deleted key flagged; a target row at a newer version than the staged one is kept by design,
+     * not a difference, and so is a row a later batch superseded (the store holds another hash).
+     */
     private long[] compareContent(Connection c, long batchId, List<Diff> diffs) throws SQLException {
         TargetSpec spec = target.mapping().target();
         String integration = target.mapping().integration();
@@ -113,46 +119,84 @@ final class BatchReconciler {
         String same = compared.isEmpty() ? "TRUE"
                 : compared.stream().map(col -> "s.`" + col + "` <=> t.`" + col + "`").collect(Collectors.joining(" AND "));
         String firstMatch = "t.`" + spec.matchOn().get(0) + "`";
+        String version = target.mapping().version();
+        String notNewer = version == null ? "TRUE" : "NOT COALESCE(t.`" + version + "` > s.`" + version + "`, FALSE)";
+        String upsert = "s." + TargetTable.OP + " = 'U'";
+        String deleteRow = "s." + TargetTable.OP + " = 'D'";
+        DeleteSpec delete = target.mapping().delete();
+        List<Object> flag = new ArrayList<>();
 
         // Rows still current: the store holds the hash this batch staged (no later batch superseded them).
         String from = " FROM `" + target.stagingTable() + "` s JOIN ferry_idempotency i ON i.integration = ? AND i.key_hash = s."
                 + TargetTable.KEY_HASH + " AND i.content_hash = s." + TargetTable.HASH
                 + " LEFT JOIN `" + target.table() + "` t ON " + match + " WHERE s." + TargetTable.BATCH_ID + " = ?";
         String missingCond = switch (spec.mode()) {
-            case UPDATE_ONLY -> "FALSE"; // no target row is the "unmatched" count, not a loss
-            default -> firstMatch + " IS NULL";
+            case UPDATE_ONLY -> "FALSE"; // no target row: the row is parked (and not in the store), not lost
+            default -> upsert + " AND " + firstMatch + " IS NULL";
         };
-        String differentCond = switch (spec.mode()) {
+        String differentCond = upsert + " AND " + switch (spec.mode()) {
             case INSERT -> firstMatch + " IS NOT NULL AND i.first_batch_id = " + batchId + " AND NOT (" + same + ")";
-            default -> firstMatch + " IS NOT NULL AND NOT (" + same + ")";
+            default -> firstMatch + " IS NOT NULL AND " + notNewer + " AND NOT (" + same + ")";
         };
+        String notDeletedCond = "FALSE";
+        if (delete != null) {
+            notDeletedCond = deleteRow + " AND " + firstMatch + " IS NOT NULL AND " + notNewer;
+            if (delete.soft()) {
+                notDeletedCond += " AND NOT (t.`" + delete.column() + "` <=> ?)";
+                flag.add(delete.value());
+            }
+        }
+        String problem = "((" + missingCond + ") OR (" + differentCond + ") OR (" + notDeletedCond + "))";
+        long extra = 0;
+        if (spec.mode() == WriteMode.REPLACE) {
+            // the batch's partitions hold nothing but the batch's rows
+            String parts = spec.partitionBy().stream().map(col -> "t.`" + col + "` <=> p.`" + col + "`").collect(Collectors.joining(" AND "));
+            long n = count(c, "SELECT COUNT(*) FROM `" + target.table() + "` t JOIN (SELECT DISTINCT " + spec.partitionBy().stream()
+                    .map(col -> "s.`" + col + "`").collect(Collectors.joining(", ")) + " FROM `" + target.stagingTable() + "` s WHERE s."
+                    + TargetTable.BATCH_ID + " = ?) p ON " + parts + " LEFT JOIN `" + target.stagingTable() + "` s ON s." + TargetTable.BATCH_ID
+                    + " = ? AND " + match + " WHERE s." + TargetTable.ROW + " IS NULL", batchId, batchId);
+            if (n > 0) {
+                extra = n;
+                diffs.add(new Diff(null, "EXTRA", n + " rows of the batch's partitions " + spec.partitionBy() + " are not in the batch"));
+            }
+        }
         if (spec.mode() != WriteMode.INSERT) {
             // A first pass without the store: the usual answer is "no difference", and it needs no look-up of
             // each key in the idempotency store. Only when something differs does the exact pass below tell
             // real differences from rows a later batch has superseded.
+            List<Object> args = new ArrayList<>(List.of(batchId));
+            args.addAll(flag);
             String quick = "SELECT COUNT(*) FROM `" + target.stagingTable() + "` s LEFT JOIN `" + target.table() + "` t ON " + match
-                    + " WHERE s." + TargetTable.BATCH_ID + " = ? AND ((" + missingCond + ") OR (" + differentCond + "))";
-            if (count(c, quick, batchId) == 0) {
-                return new long[]{0, 0};
+                    + " WHERE s." + TargetTable.BATCH_ID + " = ? AND " + problem;
+            if (count(c, quick, args.toArray()) == 0) {
+                return new long[]{0, extra};
             }
         }
         long missing = 0;
-        long different = 0;
+        long different = extra;
         try (PreparedStatement ps = c.prepareStatement("SELECT s." + TargetTable.KEY + ", CASE WHEN " + missingCond
-                + " THEN 'MISSING' ELSE 'DIFFERENT' END" + from + " AND ((" + missingCond + ") OR (" + differentCond + "))")) {
+                + " THEN 'MISSING' WHEN " + deleteRow + " THEN 'NOT_DELETED' ELSE 'DIFFERENT' END" + from + " AND " + problem)) {
             ps.setString(1, integration);
             ps.setLong(2, batchId);
+            for (int k = 0; k < flag.size(); k++) {
+                ps.setObject(3 + k, flag.get(k));
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    if ("MISSING".equals(rs.getString(2))) {
+                    String kind = rs.getString(2);
+                    if ("MISSING".equals(kind)) {
                         missing++;
                     } else {
                         different++;
                     }
                     if (diffs.size() < MAX_STORED_DIFFS) {
-                        diffs.add(new Diff(rs.getString(1), rs.getString(2),
-                                "MISSING".equals(rs.getString(2)) ? "staged key not in " + target.table()
-                                        : "target row differs from the staged row in " + compared));
+                        diffs.add(new Diff(rs.getString(1), kind, switch (kind) {
+                            case "MISSING" -> "staged key not in " + target.table();
+                            case "NOT_DELETED" -> delete != null && delete.soft()
+                                    ? "deleted key not flagged " + delete.column() + " = " + delete.value() + " in " + target.table()
+                                    : "deleted key still in " + target.table();
+                            default -> "target row differs from the staged row in " + compared;
+                        }));
                     }
                 }
             }
@@ -204,9 +248,11 @@ final class BatchReconciler {
         return id;
     }
 
-    private static long count(Connection c, String sql, long arg) throws SQLException {
+    private static long count(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, arg);
+            for (int k = 0; k < args.length; k++) {
+                ps.setObject(k + 1, args[k]);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

@@ -55,8 +55,9 @@ public final class DeadLetterStore {
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO ferry_dead_letter (integration, run_id, batch_id, source_ref, record_index, field, reason, payload, payload_hash, "
                         + "status, created_at, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'NEW', NOW(3), NOW(3)) "
-                        + "ON DUPLICATE KEY UPDATE times_seen = times_seen + 1, last_seen = VALUES(last_seen), reason = VALUES(reason), "
-                        + "field = VALUES(field), run_id = VALUES(run_id), batch_id = VALUES(batch_id), source_ref = VALUES(source_ref), "
+                        // the parameters again, not VALUES(): deprecated on MySQL 8.0.20+ (row aliases are MySQL-only)
+                        + "ON DUPLICATE KEY UPDATE times_seen = times_seen + 1, last_seen = NOW(3), reason = ?, "
+                        + "field = ?, run_id = ?, batch_id = ?, source_ref = ?, "
                         + "status = IF(status = 'REPLAYED', 'NEW', status)")) {
             for (Rejection r : rejections) {
                 ps.setString(1, integration);
@@ -68,6 +69,11 @@ public final class DeadLetterStore {
                 ps.setString(7, r.reason());
                 ps.setString(8, r.payload());
                 ps.setString(9, md5(r.payload()));
+                ps.setString(10, r.reason());
+                ps.setString(11, Ledger.truncate(r.field(), 200));
+                ps.setLong(12, runId);
+                ps.setLong(13, batchId);
+                ps.setString(14, Ledger.truncate(r.sourceRef(), 255));
                 ps.addBatch();
             }
             ps.executeBatch();

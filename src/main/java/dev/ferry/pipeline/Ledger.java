@@ -104,13 +104,15 @@ final class Ledger {
     static void markPromoted(Connection c, long batchId, BatchCounts n, long promoteMs) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE ferry_batch SET status = 'PROMOTED', inserted = ?, updated = ?, unmatched = ?, already_current = ?, "
-                        + "promoted_at = NOW(3), promote_ms = ? WHERE id = ?")) {
+                        + "promoted_at = NOW(3), promote_ms = ?, deleted = ?, parked = ? WHERE id = ?")) {
             ps.setLong(1, n.inserted);
             ps.setLong(2, n.updated);
             ps.setLong(3, n.unmatched);
             ps.setLong(4, n.alreadyCurrent);
             ps.setLong(5, promoteMs);
-            ps.setLong(6, batchId);
+            ps.setLong(6, n.deleted + n.replacedAway);
+            ps.setLong(7, n.parked);
+            ps.setLong(8, batchId);
             ps.executeUpdate();
         }
     }

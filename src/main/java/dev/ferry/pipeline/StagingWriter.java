@@ -105,8 +105,8 @@ final class StagingWriter {
     }
 
     private String columns() {
-        return "`" + TargetTable.BATCH_ID + "`, `" + TargetTable.ROW + "`, `" + TargetTable.KEY + "`, `" + TargetTable.HASH + "`, "
-                + target.columnList(null);
+        return "`" + TargetTable.BATCH_ID + "`, `" + TargetTable.ROW + "`, `" + TargetTable.KEY + "`, `" + TargetTable.HASH + "`, `"
+                + TargetTable.OP + "`, `" + TargetTable.VERSION + "`, " + target.columnList(null);
     }
 
     /** Returns the server's warnings (a value was altered) or null when every row loaded as given. */
@@ -118,7 +118,8 @@ final class StagingWriter {
             line.setLength(0);
             line.append(batchId).append('\t').append(i + 1).append('\t');
             appendEscaped(line, row.businessKey());
-            line.append('\t').append(row.contentHash());
+            line.append('\t').append(row.contentHash()).append('\t').append(row.op().code()).append('\t');
+            appendValue(line, row.version());
             for (Object v : row.values()) {
                 line.append('\t');
                 appendValue(line, v);
@@ -147,7 +148,7 @@ final class StagingWriter {
     private String batchInsert(Connection c, long batchId, List<MappedRow> rows, int from, int to) throws SQLException {
         int n = target.mappedColumns().size();
         String sql = "INSERT INTO `" + target.stagingTable() + "` (" + columns() + ", `" + TargetTable.KEY_HASH
-                + "`) VALUES (?, ?, ?, ?" + ", ?".repeat(n) + ", UNHEX(MD5(?)))";
+                + "`) VALUES (?, ?, ?, ?, ?, ?" + ", ?".repeat(n) + ", UNHEX(MD5(?)))";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int pending = 0;
             for (int r = from; r < to; r++) {
@@ -156,11 +157,13 @@ final class StagingWriter {
                 ps.setInt(2, r + 1);
                 ps.setString(3, row.businessKey());
                 ps.setString(4, row.contentHash());
+                ps.setString(5, row.op().code());
+                ps.setString(6, row.version());
                 Object[] values = row.values();
                 for (int i = 0; i < n; i++) {
-                    ps.setObject(5 + i, values[i]);
+                    ps.setObject(7 + i, values[i]);
                 }
-                ps.setString(5 + n, row.businessKey());
+                ps.setString(7 + n, row.businessKey());
                 ps.addBatch();
                 if (++pending == 2000) {
                     ps.executeBatch();

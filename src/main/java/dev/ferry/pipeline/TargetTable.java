@@ -32,6 +32,12 @@ public final class TargetTable {
     public static final String KEY_HASH = "_ferry_key_hash";
     public static final String HASH = "_ferry_hash";
     public static final String STAGED_AT = "_ferry_staged_at";
+    /** The row's operation: U(psert) or D(elete) (MappedRow.Op). */
+    public static final String OP = "_ferry_op";
+    /** The row's version as a byte-ordered string (RowVersion), or NULL without a mapping version. */
+    public static final String VERSION = "_ferry_version";
+    private static final String OP_DDL = "CHAR(1) CHARACTER SET ascii NOT NULL DEFAULT 'U'";
+    private static final String VERSION_DDL = "VARBINARY(255) NULL";
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
 
@@ -125,6 +131,8 @@ public final class TargetTable {
                 ddl.append("  `").append(KEY).append("` VARCHAR(500) NOT NULL,\n");
                 ddl.append("  `").append(KEY_HASH).append("` BINARY(16) NOT NULL,\n");
                 ddl.append("  `").append(HASH).append("` CHAR(32) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,\n");
+                ddl.append("  `").append(OP).append("` ").append(OP_DDL).append(",\n");
+                ddl.append("  `").append(VERSION).append("` ").append(VERSION_DDL).append(",\n");
                 for (Column col : mappedColumns) {
                     ddl.append("  `").append(col.name()).append("` ").append(col.stagingType()).append(" NULL,\n");
                 }
@@ -135,6 +143,11 @@ public final class TargetTable {
                 ddl.append(") ENGINE=InnoDB");
                 s.execute(ddl.toString());
             } else {
+                for (String[] own : new String[][]{{OP, OP_DDL}, {VERSION, VERSION_DDL}}) { // staging tables made before V3_1
+                    if (!existing.containsKey(own[0])) {
+                        s.execute("ALTER TABLE `" + stagingTable + "` ADD COLUMN `" + own[0] + "` " + own[1]);
+                    }
+                }
                 // The target may have changed since the staging table was made (a new field, a wider column).
                 for (Column col : mappedColumns) {
                     Column staged = existing.get(col.name().toLowerCase());

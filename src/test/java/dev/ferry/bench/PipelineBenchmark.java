@@ -18,11 +18,23 @@ import org.apache.camel.component.jackson.JacksonDataFormat;
 import org.apache.camel.main.Main;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 
+import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.GcInfo;
+
+import javax.management.ListenerNotFoundException;
+import javax.management.Notification;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
 import javax.sql.DataSource;
 import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Writer;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +50,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Throughput benchmark (issue: "1,000,000 records through the whole path"). In one JVM and one run:
@@ -123,13 +136,16 @@ public final class PipelineBenchmark {
                 // ---------------------------------------------------------------- Ferry, the whole path
                 step("Ferry: pulling " + records + " records, pageSize = batch = " + batch);
                 double[] cpu0 = cpuSeconds();
+                HeapWatch heap = HeapWatch.start();
                 long t0 = System.nanoTime();
                 Object summary = template.requestBody("direct:" + INTEGRATION + "-pull", (Object) null);
                 double ferrySeconds = seconds(t0);
+                heap.stop();
                 double[] cpu1 = cpuSeconds();
                 System.out.printf("   %s%n   %.2f s wall; CPU used meanwhile: this JVM (Ferry + sample API) %.1f s, mysqld %.1f s "
                                 + "(of %d cores × %.1f s = %.1f s available)%n", summary, ferrySeconds, cpu1[0] - cpu0[0], cpu1[1] - cpu0[1],
                         Runtime.getRuntime().availableProcessors(), ferrySeconds, Runtime.getRuntime().availableProcessors() * ferrySeconds);
+                System.out.println("   " + heap);
                 Ledger ledger = Ledger.read(c);
                 long ferryRows = count(c, "SELECT COUNT(*) FROM bench_target");
 
@@ -386,6 +402,57 @@ public final class PipelineBenchmark {
 
     private static void line(String what, long ms, double total) {
         System.out.printf("   %-58s %8.2f s %5.1f %%%n", what, ms / 1000.0, 100.0 * ms / total);
+    }
+
+    /**
+     * The heap during Ferry's run: the most that was still in use right after a garbage collection (what the run keeps
+     * live, plus old garbage a young collection leaves), and the time spent collecting. With
+     * {@code MAVEN_OPTS=-Xmx256m} the limit is shared with Maven itself, so the figure is conservative.
+     */
+    static final class HeapWatch implements NotificationListener {
+        private final List<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).toList();
+        private final long gcMillisBefore = gcMillis();
+        private final AtomicLong peakAfterGc = new AtomicLong();
+        private final AtomicLong collections = new AtomicLong();
+        private long gcMillis;
+
+        static HeapWatch start() {
+            HeapWatch w = new HeapWatch();
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                ((NotificationEmitter) gc).addNotificationListener(w, null, null);
+            }
+            return w;
+        }
+
+        void stop() throws ListenerNotFoundException {
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                ((NotificationEmitter) gc).removeNotificationListener(this);
+            }
+            gcMillis = gcMillis() - gcMillisBefore;
+        }
+
+        @Override
+        public void handleNotification(Notification n, Object handback) {
+            if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+                return;
+            }
+            GcInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData()).getGcInfo();
+            long used = info.getMemoryUsageAfterGc().entrySet().stream().filter(e -> heapPools.contains(e.getKey()))
+                    .mapToLong(e -> e.getValue().getUsed()).sum();
+            peakAfterGc.accumulateAndGet(used, Math::max);
+            collections.incrementAndGet();
+        }
+
+        private static long gcMillis() {
+            return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
+        }
+
+        @Override
+        public String toString() {
+            return String.format("heap: limit %d MB (-Xmx), at most %d MB in use after a collection, %d collections, %.1f s collecting",
+                    Runtime.getRuntime().maxMemory() >> 20, peakAfterGc.get() >> 20, collections.get(), gcMillis / 1000.0);
+        }
     }
 
     /** CPU seconds of this JVM and of the mysqld it started (a child process; other JVMs' servers are not counted). */

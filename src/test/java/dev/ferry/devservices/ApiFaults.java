@@ -3,6 +3,7 @@ package dev.ferry.devservices;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -18,6 +19,9 @@ public final class ApiFaults {
     private final Map<Integer, Integer> failOnce = new ConcurrentHashMap<>();
     private volatile boolean duplicatesAcrossPages;
     private volatile int rateLimitEvery;
+    /** Requests wait here while held (a stalled upstream); a new latch per hold. */
+    private volatile CountDownLatch hold = new CountDownLatch(0);
+    private final AtomicInteger held = new AtomicInteger();
     private final Map<Integer, Runnable> beforeRequest = new ConcurrentHashMap<>();
     private volatile int hiddenFromList;
 
@@ -49,6 +53,25 @@ public final class ApiFaults {
         return this;
     }
 
+    /** From now on requests stall before they are served, as an upstream that hangs, until {@link #release()}. */
+    public ApiFaults hold() {
+        if (hold.getCount() == 0) {
+            hold = new CountDownLatch(1);
+        }
+        return this;
+    }
+
+    /** Lets held requests (and later ones) through. */
+    public ApiFaults release() {
+        hold.countDown();
+        return this;
+    }
+
+    /** Requests stalled by {@link #hold()} right now. */
+    public int held() {
+        return held.get();
+    }
+
     /**
      * Runs {@code action} once, just before request number {@code n} is served — e.g. rows modified at the source
      * while a client walks its pages.
@@ -78,6 +101,7 @@ public final class ApiFaults {
         hiddenFromList = 0;
         beforeRequest.clear();
         failOnce.clear();
+        release();
         return this;
     }
 
@@ -116,6 +140,19 @@ public final class ApiFaults {
 
     int arrive() {
         return arrivals.incrementAndGet();
+    }
+
+    /** Waits while requests are held. */
+    void awaitRelease() throws InterruptedException {
+        CountDownLatch gate = hold;
+        if (gate.getCount() > 0) {
+            held.incrementAndGet();
+            try {
+                gate.await();
+            } finally {
+                held.decrementAndGet();
+            }
+        }
     }
 
     void runBefore(int n) {

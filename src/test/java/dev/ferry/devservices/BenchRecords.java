@@ -5,11 +5,16 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.LocalDate;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A virtual data set of {@code total} records for benchmarks: record i is computed from i alone (no objects held),
  * so a million records cost no memory and every run sees the same data. Written straight to a JsonGenerator with
  * hand-rolled date and money formatting, because the point is to out-run the pipeline, not to be it.
+ *
+ * <p>A record can be {@link #revise revised} (the crash test's updates in flight): revision r of record i has new
+ * values, a modification time r days later and a note naming the revision; only revised records take memory.
  */
 public final class BenchRecords {
 
@@ -18,6 +23,8 @@ public final class BenchRecords {
 
     private final long total;
     private final long baseLocalSecond;
+    /** Record number → its revision, for revised records only (0 = the original). */
+    private final Map<Long, Integer> revisions = new ConcurrentHashMap<>();
 
     /** Record i was created at (now - total seconds + i), so the set ends just before the clock's now. */
     public BenchRecords(long total, Clock clock) {
@@ -32,13 +39,28 @@ public final class BenchRecords {
         return total;
     }
 
+    /** Changes record {@code i} (a new revision: new values, a later modification time); returns the revision. */
+    public int revise(long i) {
+        if (i < 0 || i >= total) {
+            throw new IllegalArgumentException("no record " + i);
+        }
+        return revisions.merge(i, 1, Integer::sum);
+    }
+
+    /** The current revision of record {@code i} (0 = never revised). */
+    public int revision(long i) {
+        return revisions.getOrDefault(i, 0);
+    }
+
     /** Writes records [from, to) as JSON objects (the caller opens and closes the array). */
     public void write(JsonGenerator g, long from, long to) throws IOException {
         DateChars created = new DateChars();
         DateChars modified = new DateChars();
         char[] money = new char[24];
+        boolean anyRevised = !revisions.isEmpty();
         for (long i = from; i < to; i++) {
-            long h = mix(i);
+            int revision = anyRevised ? revision(i) : 0;
+            long h = revision == 0 ? mix(i) : mix(i ^ ((long) revision << 48));
             int qty = 1 + (int) ((h >>> 8) % 100);
             long priceCents = 100 + (h >>> 24) % 99_900;
             long createdAt = baseLocalSecond + i;
@@ -55,8 +77,9 @@ public final class BenchRecords {
             g.writeFieldName("created");
             g.writeString(created.format(createdAt), 0, 19);
             g.writeFieldName("modified");
-            g.writeString(modified.format(createdAt + (h >>> 40) % 86_400), 0, 19);
-            g.writeStringField("note", (h & 16) == 0 ? "" : "deterministic record, qty " + qty);
+            g.writeString(modified.format(createdAt + 86_400L * revision + (h >>> 40) % 86_400), 0, 19);
+            g.writeStringField("note", revision > 0 ? "revision " + revision + ", qty " + qty
+                    : (h & 16) == 0 ? "" : "deterministic record, qty " + qty);
             g.writeEndObject();
         }
     }

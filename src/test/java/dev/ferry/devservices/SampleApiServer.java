@@ -314,6 +314,7 @@ public final class SampleApiServer implements AutoCloseable {
         return ex -> {
             try {
                 int n = faults.arrive();
+                faults.awaitRelease();
                 faults.runBefore(n);
                 int injected = faults.injectedStatus(n);
                 if (injected == 429) {
@@ -334,6 +335,8 @@ public final class SampleApiServer implements AutoCloseable {
                         sendError(ex, errorBody, e.status, e.getMessage());
                     }
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the server is stopping
             } catch (RuntimeException | IOException e) {
                 // IOException mid-stream is usually a client that hung up; nothing more can be sent then
                 if (ex.getResponseCode() == -1) {

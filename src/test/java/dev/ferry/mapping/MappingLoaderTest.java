@@ -174,11 +174,32 @@ class MappingLoaderTest {
         assertLoadFails(fields + "target: { table: t }\nkey: \"fixed\"\n", "key 'fixed' has no {placeholder}");
         assertLoadFails(fields + "target: { table: t }\nkey: \"{a\"\n", "unclosed '{'");
         assertLoadFails(fields + "target: { table: t, matchOn: [c] }\n", "target.matchOn: 'c' is not a field");
-        assertLoadFails(fields + "target: { table: t, mode: replace }\n", "target.mode: unknown mode 'replace'");
+        assertLoadFails(fields + "target: { table: t, mode: overwrite }\n", "target.mode: unknown mode 'overwrite'");
+        assertLoadFails(fields + "target: { table: t, partitionBy: [b] }\n", "target.partitionBy applies to mode replace only");
         assertLoadFails(fields + "target: { table: t, mode: insert, update: [b] }\n", "target.update does not apply to mode insert");
         assertLoadFails(fields + "target: { table: t }\nsource: { records: \"$.data..\" }\n", "source.records '$.data..' is not a valid JSONPath");
         assertLoadFails(fields + "target: { table: t }\nreconcile: { minAge: soon }\n", "reconcile.minAge 'soon' is not a duration");
         assertLoadFails(fields + "target: { table: t }\ntimezone: Nowhere\n", "timezone 'Nowhere' is not a time zone");
+    }
+
+    @Test
+    void versionsAndDeletesAreCheckedAtLoad() throws IOException {
+        String fields = "integration: x\nfields: { a: {}, b: {}, m: { type: datetime }, p: { type: \"decimal(9,2)\" } }\n";
+        assertLoadFails(fields + "target: { table: t }\nversion: z\n", "version: 'z' is not a field");
+        assertLoadFails(fields + "target: { table: t }\nversion: p\n", "version: field 'p' is decimal(9,2); a version is an int, long");
+        assertLoadFails(fields + "target: { table: t, matchOn: [a, m] }\nversion: m\n", "version: 'm' is in target.matchOn");
+        assertLoadFails(fields + "target: { table: t, update: [b] }\nversion: m\n", "version: 'm' must be in target.update [b]");
+        assertLoadFails(fields + "target: { table: t }\ndelete: { mode: soft, column: b, value: 1 }\n", "delete.when is required");
+        assertLoadFails(fields + "target: { table: t }\ndelete: { when: \"op=D\", mode: soft }\n", "delete: mode soft needs column and value");
+        assertLoadFails(fields + "target: { table: t }\ndelete: { when: \"op=D\", mode: gone }\n", "delete.mode 'gone' (allowed: hard, soft)");
+        assertLoadFails(fields + "target: { table: t }\ndelete: { when: \"op ==\" }\n", "delete.when: expression does not compile");
+        assertLoadFails(fields + "target: { table: t, mode: insert }\ndelete: { when: \"op=D\" }\n", "delete does not apply to mode insert");
+
+        Path file = dir.resolve("ok.yaml");
+        Files.writeString(file, fields + "target: { table: t }\nversion: m\ndelete: { when: \"op = 'D'\", mode: soft, column: b, value: 1 }\n");
+        Mapping m = MappingLoader.load(file);
+        assertThat(m.version()).isEqualTo("m");
+        assertThat(m.delete()).isEqualTo(new DeleteSpec("op = 'D'", true, "b", "1"));
     }
 
     @Test

@@ -29,7 +29,7 @@ class WriteModesTest {
     }
 
     @Test
-    void updateOnlyUpdatesMatchedRowsAndRemembersNothingForUnmatchedOnes() {
+    void updateOnlyUpdatesMatchedRowsAndParksUnmatchedOnesUntilTheirRowAppears() {
         writeMapping(mappings, "so-status.yaml", """
                 integration: so-status
                 key: "{so}"
@@ -48,8 +48,11 @@ class WriteModesTest {
             run.complete();
         }
         assertThat(r.updated()).isEqualTo(1);
-        assertThat(r.unmatched()).isEqualTo(1);
+        assertThat(r.parked()).as("SO9 has no order head yet").isEqualTo(1);
+        assertThat(r.unmatched()).isZero();
         assertThat(r.reconciled()).isTrue();
+        assertThat(queryString(ferry, "SELECT CONCAT(business_key, ' ', status) FROM ferry_parked")).isEqualTo("SO9 PARKED");
+        assertThat(queryLong(ferry, "SELECT parked FROM ferry_batch WHERE id = " + r.batchId())).isEqualTo(1);
         assertThat(queryString(ferry, "SELECT SO_STATUS FROM so_head WHERE SO_NUMBER = 'SO1'")).isEqualTo("CLOSED");
         assertThat(queryString(ferry, "SELECT CUSTOMER FROM so_head WHERE SO_NUMBER = 'SO1'")).as("columns not mapped stay").isEqualTo("acme");
         assertThat(queryLong(ferry, "SELECT COUNT(*) FROM so_head")).as("update-only never inserts").isEqualTo(2);

@@ -1,5 +1,6 @@
 package dev.ferry.source.http;
 
+import dev.ferry.config.Durations;
 import dev.ferry.pipeline.IntegrationPipeline;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
@@ -342,7 +343,7 @@ public class FerryHttpEndpoint extends DefaultEndpoint {
             throw new IllegalArgumentException("ferry-http:" + integration + ": the templates use time variables, so set zone "
                     + "(the API's time zone, e.g. Asia/Shanghai); Ferry does not guess it from the system");
         }
-        if (maxWindow != null && !maxWindow.isBlank() && (Durations.parse("maxWindow", maxWindow).isNegative() || Durations.parse("maxWindow", maxWindow).isZero())) {
+        if (maxWindow != null && !maxWindow.isBlank() && (Durations.parse("ferry-http option maxWindow", maxWindow).isNegative() || Durations.parse("ferry-http option maxWindow", maxWindow).isZero())) {
             throw new IllegalArgumentException("ferry-http:" + integration + ": maxWindow must be positive");
         }
         if (window == WindowMode.backfill && backfillFrom != null) {
@@ -351,7 +352,7 @@ public class FerryHttpEndpoint extends DefaultEndpoint {
         if (cursorPattern != null) {
             RequestTemplate.formatter(cursorPattern);
         }
-        Durations.parse("lag", lag);
+        Durations.parse("ferry-http option lag", lag);
         answerCheck = new AnswerCheck(successPath, successValues, successPathRequired, successExpression, errorMessagePath, retryOn);
         if (countPath != null) {
             JsonPaths.compile(countPath);
@@ -359,8 +360,8 @@ public class FerryHttpEndpoint extends DefaultEndpoint {
         RequestTemplate.formatter(positionPattern);
         zoneId();
         overlapDuration();
-        Durations.parse("retryDelay", retryDelay);
-        Durations.parse("maxRetryAfter", maxRetryAfter);
+        Durations.parse("ferry-http option retryDelay", retryDelay);
+        Durations.parse("ferry-http option maxRetryAfter", maxRetryAfter);
         for (String path : new String[] { cursorPath, totalPath, hasNextPath }) {
             if (path != null) {
                 JsonPaths.compile(path);
@@ -375,7 +376,7 @@ public class FerryHttpEndpoint extends DefaultEndpoint {
         producerTemplate = getCamelContext().createProducerTemplate();
         producerTemplate.start();
         transport = new CamelHttpTransport(getCamelContext(), producerTemplate,
-                Durations.parse("connectTimeout", connectTimeout), Durations.parse("responseTimeout", responseTimeout));
+                Durations.parse("ferry-http option connectTimeout", connectTimeout), Durations.parse("ferry-http option responseTimeout", responseTimeout));
     }
 
     @Override
@@ -389,8 +390,8 @@ public class FerryHttpEndpoint extends DefaultEndpoint {
     /** A run of this endpoint against {@code pipeline}. */
     HttpPullRun newRun(IntegrationPipeline pipeline) {
         RecordSelector selector = recordSelector != null ? recordSelector : RecordSelector.of(pipeline);
-        RetryPolicy retryPolicy = new RetryPolicy(maxRetries, Durations.parse("retryDelay", retryDelay),
-                Durations.parse("maxRetryAfter", maxRetryAfter), clock());
+        RetryPolicy retryPolicy = new RetryPolicy(maxRetries, Durations.parse("ferry-http option retryDelay", retryDelay),
+                Durations.parse("ferry-http option maxRetryAfter", maxRetryAfter), clock());
         return new HttpPullRun(this, pipeline, selector, transport, rateLimiter, retryPolicy);
     }
 
@@ -444,20 +445,20 @@ public class FerryHttpEndpoint extends DefaultEndpoint {
 
     /** maxWindow, or null when windows are not sliced. */
     Duration maxWindowDuration() {
-        return maxWindow == null || maxWindow.isBlank() ? null : Durations.parse("maxWindow", maxWindow);
+        return maxWindow == null || maxWindow.isBlank() ? null : Durations.parse("ferry-http option maxWindow", maxWindow);
     }
 
     /** The watermark's lag: as set, else none with cursorField (the data says how far it got), else a minute on the clock. */
     Duration lagDuration() {
         if (lag != null && !lag.isBlank()) {
-            return Durations.parse("lag", lag);
+            return Durations.parse("ferry-http option lag", lag);
         }
         return cursorField != null && !cursorField.isBlank() ? Duration.ZERO : DEFAULT_CLOCK_LAG;
     }
 
     /** The lag when the watermark falls back to the clock (an empty slice): lag if set, else a minute. */
     Duration clockLagDuration() {
-        return lag != null && !lag.isBlank() ? Durations.parse("lag", lag) : DEFAULT_CLOCK_LAG;
+        return lag != null && !lag.isBlank() ? Durations.parse("ferry-http option lag", lag) : DEFAULT_CLOCK_LAG;
     }
 
     private boolean templatesUse(String variable) {
@@ -544,7 +545,7 @@ public class FerryHttpEndpoint extends DefaultEndpoint {
     }
 
     Duration overlapDuration() {
-        return Durations.parse("overlap", overlap);
+        return Durations.parse("ferry-http option overlap", overlap);
     }
 
     RequestTemplate urlTemplate() {

@@ -70,6 +70,7 @@ public final class KafkaBatchLoop implements Runnable {
     private final Map<TopicPartition, Long> committed = new ConcurrentHashMap<>();
     /** Assigned partitions whose MySQL offset could not be read yet (database down): paused until sought. */
     private final Set<TopicPartition> unsought = new HashSet<>();
+    private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
     private volatile boolean paused;
     private volatile KafkaConsumer<String, String> consumer;
@@ -89,6 +90,11 @@ public final class KafkaBatchLoop implements Runnable {
     /** Lag (messages not yet promoted) per partition, as last measured. */
     public Map<TopicPartition, Long> lag() {
         return Map.copyOf(lag);
+    }
+
+    /** Partitions assigned to this consumer now. */
+    public Set<TopicPartition> assigned() {
+        return Set.copyOf(assigned);
     }
 
     /** True while promotion fails (database down) and consumption waits. */
@@ -524,14 +530,21 @@ public final class KafkaBatchLoop implements Runnable {
      */
     private final class SeekToMySqlOffsets implements ConsumerRebalanceListener {
         @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            onPartitionsRevoked(partitions);
+        }
+
+        @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             partitions.forEach(committed::remove);
             partitions.forEach(waitingRetries::remove);
+            assigned.removeAll(partitions);
             unsought.removeAll(partitions);
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            assigned.addAll(partitions);
             for (TopicPartition tp : partitions) {
                 if (!seek(tp)) {
                     unsought.add(tp);

@@ -25,9 +25,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 /**
- * Kafka as a target (fan-out, S0.8): the rows a batch staged and promoted — new or changed records; unchanged and
- * duplicate ones are not staged, so not published — read back from the staging table by batch id and sent as JSON,
- * keyed by business key, by an idempotent producer ({@code acks=all}, {@code enable.idempotence}). Runs after the
+ * Kafka as a target (fan-out, S0.8): the rows a batch promoted — new or changed records (unchanged and duplicate
+ * ones are not staged; a staged row older than the target's version is not applied) — read back from the staging
+ * table by batch id and sent as JSON (a delete as a tombstone, header {@code ferry.op}), keyed by business key, by an idempotent producer ({@code acks=all}, {@code enable.idempotence}). Runs after the
  * promotion commit: a failed publish fails the route step with the batch id; the staging rows stay (retention) so the
  * batch can be published again.
  */
@@ -55,26 +55,35 @@ final class PromotedRowsPublisher implements AutoCloseable {
         if (result.staged() == 0) {
             return 0;
         }
-        String sql = "SELECT * FROM `" + pipeline.target().stagingTable() + "` WHERE `" + TargetTable.BATCH_ID + "` = ? ORDER BY `"
-                + TargetTable.ROW + "`";
+        // only the rows this batch applied: the idempotency store names the batch that last changed each key (an
+        // older version, or a row another instance promoted first, is not this batch's to publish)
+        String sql = "SELECT s.* FROM `" + pipeline.target().stagingTable() + "` s JOIN ferry_idempotency i ON i.integration = ? "
+                + "AND i.key_hash = s.`" + TargetTable.KEY_HASH + "` AND i.last_batch_id = s.`" + TargetTable.BATCH_ID + "` "
+                + "WHERE s.`" + TargetTable.BATCH_ID + "` = ? ORDER BY s.`" + TargetTable.ROW + "`";
         long sent = 0;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, result.batchId());
+            ps.setString(1, pipeline.integration());
+            ps.setLong(2, result.batchId());
             java.util.List<Future<?>> acks = new java.util.ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 ResultSetMetaData md = rs.getMetaData();
                 while (rs.next()) {
                     ObjectNode value = JSON.createObjectNode();
                     String key = null;
+                    String op = "U";
                     for (int i = 1; i <= md.getColumnCount(); i++) {
                         String column = md.getColumnLabel(i);
                         if (column.equals(TargetTable.KEY)) {
                             key = rs.getString(i);
+                        } else if (column.equals(TargetTable.OP)) {
+                            op = rs.getString(i);
                         } else if (!column.startsWith("_ferry_")) {
                             put(value, column, rs.getObject(i));
                         }
                     }
-                    ProducerRecord<String, String> out = new ProducerRecord<>(topic, key, JSON.writeValueAsString(value));
+                    // a delete is a tombstone: the key with no value, as compacted topics expect
+                    ProducerRecord<String, String> out = new ProducerRecord<>(topic, key, "D".equals(op) ? null : JSON.writeValueAsString(value));
+                    out.headers().add("ferry.op", op.getBytes(StandardCharsets.UTF_8));
                     out.headers().add("ferry.integration", pipeline.integration().getBytes(StandardCharsets.UTF_8));
                     out.headers().add("ferry.batch-id", Long.toString(result.batchId()).getBytes(StandardCharsets.UTF_8));
                     acks.add(producer.send(out));

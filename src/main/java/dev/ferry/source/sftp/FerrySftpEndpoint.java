@@ -16,6 +16,7 @@ import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import dev.ferry.config.Durations;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -331,28 +332,8 @@ public class FerrySftpEndpoint extends DefaultEndpoint {
         }
     }
 
-    /** 30s, 2m, 1h or ISO-8601 (PT30S). */
     private Duration duration(String option, String text) {
-        String t = text == null ? "0s" : text.trim();
-        try {
-            if (t.toUpperCase(Locale.ROOT).startsWith("P")) {
-                return Duration.parse(t);
-            }
-            var m = Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(t);
-            if (!m.matches()) {
-                throw new IllegalArgumentException(t);
-            }
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("ferry-sftp:" + integration + ": " + option + " is not a duration: " + text);
-        }
+        return Durations.parse("ferry-sftp:" + integration + ": " + option, text == null ? "0s" : text);
     }
 
     // ---- options (reflection property binding uses these setters) ----

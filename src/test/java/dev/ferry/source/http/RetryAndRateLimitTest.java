@@ -197,6 +197,7 @@ class RetryAndRateLimitTest extends FerryHttpTestSupport {
         assertThat(api.requests).hasSize(5);
         // The limiter spaces the sends 200 ms apart; arrivals jitter with load on a shared machine, so the span of
         // all five is checked rather than each gap (one late arrival shortens the next gap, not the span).
-        assertThat(millisBetween(api.requests.get(0), api.requests.get(4))).isGreaterThanOrEqualTo(4 * 200 - 40);
+        // unlimited, the five arrive within a few ms
+        assertThat(millisBetween(api.requests.get(0), api.requests.get(4))).isGreaterThanOrEqualTo(4 * 200 - 150);
     }
 }

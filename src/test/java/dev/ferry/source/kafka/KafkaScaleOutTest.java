@@ -18,26 +18,28 @@ class KafkaScaleOutTest extends KafkaTestSupport {
     void twoInstancesInOneGroupSharePartitionsThroughARebalanceAndTheTargetEndsExact() throws Exception {
         kafka.createTopic(topic, 4);
         for (int p = 0; p < 4; p++) {
-            kafka.send(topic, p, users(p * 1000L + 1, 150, "DE"));
+            kafka.send(topic, p, users(p * 1000L + 1, 400, "DE"));
         }
         Instance first = startInstance(route("batchSize: 20"));
         await().atMost(Duration.ofSeconds(60)).until(() -> targetRows(first).size() >= 100);
 
         Instance second = startInstance(route("batchSize: 20")); // joins the group: partitions are revoked and reassigned mid-stream
+        await().atMost(Duration.ofSeconds(60)).until(() -> second.loop() != null && !second.loop().assigned().isEmpty()
+                && first.loop().assigned().size() + second.loop().assigned().size() == 4);
         for (int p = 0; p < 4; p++) {
-            kafka.send(topic, p, users(p * 1000L + 151, 50, "DE"));
+            kafka.send(topic, p, users(p * 1000L + 401, 100, "DE"));
         }
-        await().atMost(Duration.ofSeconds(90)).until(() -> targetRows(first).size() == 800);
+        await().atMost(Duration.ofSeconds(90)).until(() -> targetRows(first).size() == 2000);
 
         List<String> expected = new ArrayList<>();
         for (int p = 0; p < 4; p++) {
-            expected.addAll(expectedRows(p * 1000L + 1, 200, "DE"));
+            expected.addAll(expectedRows(p * 1000L + 1, 500, "DE"));
         }
         assertThat(targetRows(second)).containsExactlyElementsOf(expected);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(mysqlOffsets(first)).isEqualTo(Map.of(
-                topic + "-0", "200", topic + "-1", "200", topic + "-2", "200", topic + "-3", "200")));
+                topic + "-0", "500", topic + "-1", "500", topic + "-2", "500", topic + "-3", "500")));
         // both instances promoted batches (each runs its own stream run), and every record was promoted once
         assertThat(FerryTestSupport.queryLong(first.ferry, "SELECT COUNT(DISTINCT run_id) FROM ferry_batch WHERE received > 0")).isGreaterThanOrEqualTo(2);
-        assertThat(FerryTestSupport.queryLong(first.ferry, "SELECT SUM(inserted) FROM ferry_batch")).isEqualTo(800);
+        assertThat(FerryTestSupport.queryLong(first.ferry, "SELECT SUM(inserted) FROM ferry_batch")).isEqualTo(2000);
     }
 }

@@ -1,0 +1,171 @@
+package dev.ferry.pipeline;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The lifecycle of one run (the contract {@link SyncRun}): its lease, its ledger row and its verdict. Each
+ * batch is processed by {@link BatchProcessor}.
+ *
+ * One run. Its batches share a bounded memory of recently promoted keys (cross-page duplicates), the
+ * state of open segments, and the rule that no position moves after a mismatch. Thread-safe: batches of
+ * one run may be submitted concurrently (each is its own transaction).
+ */
+final class PipelineRun implements SyncRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineRun.class);
+    /** How many recently promoted keys a run remembers to count cross-page duplicates (~100 bytes each). */
+    private static final int RECENT_KEYS = 100_000;
+
+    final long runId;
+    final RunRequest request;
+    final RunLease lease;
+    /** key hash → content hash of keys promoted or found unchanged lately in this run (bounded: see RecentKeys). */
+    final RecentKeys seen = new RecentKeys(RECENT_KEYS);
+    final Map<String, SegmentState> segments = new ConcurrentHashMap<>();
+    final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Mapping warnings already logged in this run (each goes to every batch's ledger row, but to the log once). */
+    final java.util.Set<String> warned = ConcurrentHashMap.newKeySet();
+    /** An initial load: the store held no key of this integration when the run started (see processBatch). */
+    volatile boolean storeWasEmpty;
+    volatile boolean targetWasEmpty;
+    private volatile boolean ended;
+    private volatile boolean failed;
+    /** A batch or segment did not reconcile: from then on no position of this run moves. */
+    volatile boolean mismatch;
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong staged = new AtomicLong();
+    final AtomicInteger segmentsClosed = new AtomicInteger();
+    volatile String lastPositions;
+
+    private final JdbcIntegrationPipeline pipeline;
+    private final BatchProcessor processor;
+    private final DataSource dataSource;
+
+    PipelineRun(JdbcIntegrationPipeline pipeline, BatchProcessor processor, DataSource dataSource, long runId, RunRequest request,
+                RunLease lease) {
+        this.pipeline = pipeline;
+        this.processor = processor;
+        this.dataSource = dataSource;
+        this.runId = runId;
+        this.request = request;
+        this.lease = lease;
+    }
+
+    @Override
+    public long runId() {
+        return runId;
+    }
+
+    @Override
+    public String integration() {
+        return pipeline.integration();
+    }
+
+    @Override
+    public BatchResult submit(Batch batch) {
+        return process(batch, null);
+    }
+
+    BatchResult process(Batch batch, List<Long> replayIds) {
+        if (ended) {
+            throw new IllegalStateException(integration() + ": run " + runId + " has ended");
+        }
+        try {
+            BatchResult r = processor.process(this, batch, replayIds);
+            received.addAndGet(r.received());
+            staged.addAndGet(r.staged());
+            return r;
+        } catch (RuntimeException | Error e) {
+            failed = true;
+            throw e;
+        }
+    }
+
+    @Override
+    public void addSourceStats(SourceStats stats) {
+        try (Connection c = dataSource.getConnection()) {
+            Ledger.addRunStats(c, runId, stats, 0);
+        } catch (SQLException e) {
+            LOG.warn("{}: could not record source counters of run {}: {}", integration(), runId, e.getMessage());
+        }
+    }
+
+    @Override
+    public RunStatus complete() {
+        if (failed) {
+            throw new IllegalStateException(integration() + ": run " + runId + " had a failed batch; it cannot complete");
+        }
+        RunStatus status = mismatch ? RunStatus.MISMATCH : RunStatus.SUCCEEDED;
+        String detail = problems.isEmpty() ? null : String.join("; ", problems);
+        Transactions.run(dataSource, integration(), c -> {
+            Ledger.addRunStats(c, runId, new SourceStats(0, 0, 0, 0), segmentsClosed.get());
+            Ledger.endRun(c, runId, status.name(), lastPositions, detail);
+            processor.reconciler().storeRunVerdict(c, runId, mismatch ? "MISMATCH" : "BALANCED", staged.get(), detail);
+        });
+        ended = true;
+        release();
+        if (mismatch) {
+            LOG.warn("ALERT {}: run {} ended MISMATCH, positions kept at the last reconciled segment: {}", integration(), runId, detail);
+        } else {
+            LOG.info("{}: run {} succeeded: {} records received, {} rows staged, positions {}", integration(), runId,
+                    received.get(), staged.get(), lastPositions == null ? "unchanged" : lastPositions);
+        }
+        return status;
+    }
+
+    @Override
+    public void fail(Throwable cause) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        String message = cause == null ? "failed" : String.valueOf(cause.getMessage());
+        try (Connection c = dataSource.getConnection()) {
+            Ledger.endRun(c, runId, "FAILED", lastPositions, message);
+        } catch (SQLException e) {
+            LOG.error("{}: could not record the failure of run {}: {}", integration(), runId, e.getMessage());
+        }
+        release();
+        LOG.warn("{}: run {} failed; positions stay at {}: {}", integration(), runId,
+                lastPositions == null ? "what earlier runs committed" : lastPositions, message);
+    }
+
+    @Override
+    public void close() {
+        if (!ended) {
+            fail(new IllegalStateException("run closed without complete()"));
+        }
+        release();
+    }
+
+    /** Releases the lease and drops the open segments' counters (their spilled identities). */
+    private void release() {
+        if (lease != null) {
+            lease.close();
+        }
+        segments.values().stream().filter(s -> s.distinct != null).forEach(s -> s.distinct.close());
+    }
+
+    /** What the run knows of one open segment. Batches of a segment arrive in order from one source thread. */
+    static final class SegmentState {
+        DistinctCounter distinct;
+        long received;
+        int batches;
+        int unreconciled;
+
+        SegmentState(boolean countDistinct) {
+            this.distinct = countDistinct ? new DistinctCounter() : null;
+        }
+    }
+}
