@@ -32,7 +32,8 @@ public final class EmbeddedKafka {
 
     private static EmbeddedKafka instance;
 
-    private final KafkaRaftServer server;
+    private final KafkaConfig config;
+    private volatile KafkaRaftServer server;
     private final String bootstrap;
 
     private EmbeddedKafka() throws Exception {
@@ -57,7 +58,7 @@ public final class EmbeddedKafka {
         p.put("num.partitions", "1");
         p.put("auto.create.topics.enable", "false");
         p.put("log.flush.interval.messages", "100000");
-        KafkaConfig config = new KafkaConfig(p, false);
+        config = new KafkaConfig(p, false);
         new Formatter().setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                 .setNodeId(1).setClusterId("ferry-test-cluster-01")
                 .setDirectories(List.of(logDir.toString()))
@@ -76,6 +77,19 @@ public final class EmbeddedKafka {
             server.shutdown();
             server.awaitShutdown();
         }, "embedded-kafka-stop"));
+    }
+
+    /** Stops the broker and starts it again on the same ports and data (a broker restart under running clients). */
+    public synchronized void restart() {
+        server.shutdown();
+        server.awaitShutdown();
+        server = new KafkaRaftServer(config, Time.SYSTEM);
+        server.startup();
+        try (Admin admin = admin()) {
+            admin.describeCluster().nodes().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("Embedded Kafka did not come back: " + e.getMessage(), e);
+        }
     }
 
     public static synchronized EmbeddedKafka get() {
