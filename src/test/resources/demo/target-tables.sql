@@ -47,7 +47,8 @@ CREATE TABLE IF NOT EXISTS payment_bill (
     bill_date  DATE          NOT NULL,
     merchant   VARCHAR(100),
     amount     DECIMAL(14,2) NOT NULL,
-    status     VARCHAR(20)
+    status     VARCHAR(20),
+    KEY ix_payment_bill_date (bill_date)       -- replace mode deletes and checks by day
 ) DEFAULT CHARSET = utf8mb4;
 
 -- user-registration events from Kafka (routes/user-registrations.yaml)

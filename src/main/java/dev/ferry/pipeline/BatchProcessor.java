@@ -7,6 +7,7 @@ import dev.ferry.mapping.MappedRow;
 import dev.ferry.mapping.Mapping;
 import dev.ferry.mapping.RecordMapper;
 import dev.ferry.mapping.RecordRejectedException;
+import dev.ferry.mapping.WriteMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,10 +77,6 @@ final class BatchProcessor {
         try (Connection c = dataSource.getConnection()) {
             batchId = Ledger.openBatch(c, run.runId, integration(), where, batch.segment() == null ? null : batch.segment().label(),
                     run.request.windowFrom(), run.request.windowTo(), batch.reportedTotal(), records.size());
-            if (mapping().target().mode() == dev.ferry.mapping.WriteMode.REPLACE && batch.segment() != null && batch.end() == null) {
-                throw new PipelineException(integration() + ": mode replace replaces partitions batch by batch, so segment ["
-                        + batch.segment().label() + "] must come as one batch (one that ends it); " + where + " does not end it", null);
-            }
             // Records whose rows the database refused (at staging or promotion): the batch is processed again
             // with them as dead letters, so the rest is promoted and every count still balances.
             Map<Integer, Refusal> refused = new HashMap<>();
@@ -251,10 +248,14 @@ final class BatchProcessor {
         }
         Ledger.markStaged(c, batchId, n, mapMs, (System.nanoTime() - t1) / 1_000_000);
 
+        if (replaceSegment(batch) && batch.end() == null) {
+            return hold(c, run, batch, batchId, n, mappedRecords, rejections, identities);
+        }
+
         stage[0] = "promotion";
         beforePromote.accept(batchId);
         long t2 = System.nanoTime();
-        long mapped = mappedRecords;
+        long mapped = mappedRecords + heldOf(run, batch).stream().mapToLong(h -> h.mappedRecords()).sum();
         long id = batchId;
         Outcome outcome;
         try {
@@ -292,6 +293,66 @@ final class BatchProcessor {
                 outcome.committed.isEmpty() ? "" : "; positions " + outcome.committed.stream()
                         .map(p -> p.name() + "=" + p.value()).collect(Collectors.joining(", ")));
         return n.toResult(batchId, outcome.reconciled, outcome.segmentVerdict, outcome.committed);
+    }
+
+    /** Replace mode over a segment: its batches are staged as they come and promoted together by its last one. */
+    private boolean replaceSegment(Batch batch) {
+        return mapping().target().mode() == WriteMode.REPLACE && batch.segment() != null;
+    }
+
+    private static List<PipelineRun.Held> heldOf(PipelineRun run, Batch batch) {
+        PipelineRun.SegmentState state = batch.segment() == null ? null : run.segments.get(batch.segment().label());
+        return state == null ? List.of() : state.held;
+    }
+
+    /**
+     * A batch of a replace segment that does not end it: staged and kept (ledger STAGED) until the segment's last
+     * batch promotes them all in one transaction — a corrected day file replaces its day at once, however many
+     * batches it takes. Its bad records are dead letters now: they are bad whatever happens to the segment.
+     */
+    private BatchResult hold(Connection c, PipelineRun run, Batch batch, long batchId, BatchCounts n, long mappedRecords,
+                             List<DeadLetterStore.Rejection> rejections, long[] identities) throws SQLException {
+        DeadLetterStore.insert(c, integration(), run.runId, batchId, rejections);
+        Ledger.addWarning(c, batchId, "held: promoted with the last batch of segment [" + batch.segment().label() + "]");
+        PipelineRun.SegmentState state = run.segments.computeIfAbsent(batch.segment().label(),
+                k -> new PipelineRun.SegmentState(batch.segment().countDistinct()));
+        state.received += n.received;
+        state.batches++;
+        state.held.add(new PipelineRun.Held(batchId, n, mappedRecords));
+        if (state.distinct != null) {
+            state.distinct.addAll(identities);
+        }
+        LOG.info("{}: batch {} ({}) staged and held: {} received, {} staged; segment [{}] is promoted with its last batch",
+                integration(), batchId, batch.where(), n.received, n.staged, batch.segment().label());
+        return n.toResult(batchId, true, null, List.of());
+    }
+
+    /**
+     * Inside the promotion transaction of a replace segment's last batch: the held batches' staging rows become
+     * this batch's (renumbered after its own rows), a key repeated by a later batch keeps only the later row, and
+     * the held batches' ledger rows are closed as promoted with this one. Returns the segment's counts.
+     */
+    private BatchCounts foldHeldBatches(Connection c, PipelineRun run, Batch batch, long batchId, BatchCounts own) throws SQLException {
+        List<PipelineRun.Held> held = heldOf(run, batch);
+        BatchCounts all = own.copy();
+        String stg = "`" + target.stagingTable() + "`";
+        for (int i = held.size() - 1; i >= 0; i--) { // latest first: rows already folded are the later ones
+            PipelineRun.Held h = held.get(i);
+            int superseded = Promoter.execute(c, "DELETE s1 FROM " + stg + " s1 JOIN " + stg + " s2 ON s2.`" + TargetTable.BATCH_ID
+                    + "` = ? AND s2.`" + TargetTable.KEY_HASH + "` = s1.`" + TargetTable.KEY_HASH + "` WHERE s1.`" + TargetTable.BATCH_ID
+                    + "` = ?", batchId, h.batchId());
+            long offset = Promoter.queryLongs(c, "SELECT COALESCE(MAX(`" + TargetTable.ROW + "`), 0) FROM " + stg + " WHERE `"
+                    + TargetTable.BATCH_ID + "` = ?", batchId)[0];
+            Promoter.execute(c, "UPDATE " + stg + " SET `" + TargetTable.BATCH_ID + "` = ?, `" + TargetTable.ROW + "` = `" + TargetTable.ROW
+                    + "` + ? WHERE `" + TargetTable.BATCH_ID + "` = ?", batchId, offset, h.batchId());
+            Promoter.execute(c, "UPDATE ferry_batch SET status = 'PROMOTED', promoted_at = NOW(3), duplicates = duplicates + ?, "
+                    + "staged = staged - ?, warnings = CONCAT_WS('; ', warnings, ?) WHERE id = ?", superseded, superseded,
+                    "promoted with batch " + batchId, h.batchId());
+            all.add(h.counts());
+            all.duplicates += superseded;
+            all.staged -= superseded;
+        }
+        return all;
     }
 
     private static Refusal refusal(String where, String message) {
@@ -337,16 +398,20 @@ final class BatchProcessor {
                 if (run.lease != null) {
                     run.lease.verify(c);
                 }
-                if (n.staged > 0) {
-                    promoter.promote(c, batchId, n, storeMirrorsTarget);
+                BatchCounts counts = n;
+                if (replaceSegment(batch) && batch.end() != null) {
+                    counts = foldHeldBatches(c, run, batch, batchId, n);
+                }
+                if (counts.staged > 0) {
+                    promoter.promote(c, batchId, counts, storeMirrorsTarget);
                 }
                 DeadLetterStore.insert(c, integration(), run.runId, batchId, rejections);
                 if (!replayed.isEmpty()) {
                     DeadLetterStore.markReplayed(c, replayed, batchId);
                 }
-                Ledger.markPromoted(c, batchId, n, (System.nanoTime() - startNanos) / 1_000_000);
+                Ledger.markPromoted(c, batchId, counts, (System.nanoTime() - startNanos) / 1_000_000);
                 beforeReconcile.run(batchId, c);
-                boolean reconciled = check.check(n).balanced();
+                boolean reconciled = check.check(counts).balanced();
 
                 // The segment this batch belongs to: its state changes only once this transaction commits.
                 PipelineRun.SegmentState state = null;
@@ -404,6 +469,14 @@ final class BatchProcessor {
                 }
                 if (!moved.isEmpty()) {
                     run.lastPositions = moved.stream().map(p -> p.name() + "=" + p.value()).collect(Collectors.joining(", "));
+                }
+                if (counts != n) {
+                    n.inserted = counts.inserted;
+                    n.updated = counts.updated;
+                    n.unmatched = counts.unmatched;
+                    n.alreadyCurrent = counts.alreadyCurrent;
+                    n.deleted = counts.deleted;
+                    n.replacedAway = counts.replacedAway;
                 }
                 return new Outcome(reconciled, verdict, List.copyOf(moved));
             } catch (SQLException e) {

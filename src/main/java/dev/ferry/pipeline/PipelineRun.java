@@ -158,11 +158,17 @@ final class PipelineRun implements SyncRun {
     }
 
     /** What the run knows of one open segment. Batches of a segment arrive in order from one source thread. */
+    /** A staged batch of a replace segment, waiting for the segment's last batch. */
+    record Held(long batchId, BatchCounts counts, long mappedRecords) {
+    }
+
     static final class SegmentState {
         DistinctCounter distinct;
         long received;
         int batches;
         int unreconciled;
+        /** Replace mode: batches staged and waiting for the segment's last batch to promote them together. */
+        List<Held> held = new ArrayList<>();
 
         SegmentState(boolean countDistinct) {
             this.distinct = countDistinct ? new DistinctCounter() : null;

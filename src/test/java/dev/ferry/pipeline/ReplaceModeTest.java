@@ -15,7 +15,6 @@ import static dev.ferry.FerryTestSupport.queryLong;
 import static dev.ferry.FerryTestSupport.queryString;
 import static dev.ferry.FerryTestSupport.writeMapping;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Mode replace by partition: a corrected day file replaces its day, in one transaction. */
 class ReplaceModeTest {
@@ -105,13 +104,46 @@ class ReplaceModeTest {
     }
 
     @Test
-    void aSegmentSpreadOverSeveralBatchesIsRefusedBeforeAnythingIsReplaced() {
+    void aDayFileSpreadOverSeveralBatchesReplacesItsDayInOneTransactionWithItsLastBatch() {
         start("replace_multi_batch");
+        file("bills_20261120.csv", bill("B1", "2026-11-20", 10), bill("B2", "2026-11-20", 20), bill("B3", "2026-11-20", 30));
+        Batch.Segment day = new Batch.Segment("bills_20261120.csv", false); // lines counted, as a file's are
+        BatchResult first;
+        BatchResult second;
+        BatchResult last;
         try (SyncRun run = ferry.pipeline("bills").startRun(RunRequest.of("file", null, null))) {
-            assertThatThrownBy(() -> run.submit(Batch.of(json(bill("B1", "2026-11-20", 10)), "lines 1-1")
-                    .inSegment(new Batch.Segment("bills_20261120.csv", false))))
-                    .hasMessageContaining("segment [bills_20261120.csv] must come as one batch");
+            // The corrected file in three batches: B2 corrected, B3 withdrawn, B7 added, B8 twice (the later line wins).
+            first = run.submit(Batch.of(json(bill("B1", "2026-11-20", 10), bill("B2", "2026-11-20", 22)), "lines 1-2").inSegment(day));
+            second = run.submit(Batch.of(json(bill("B7", "2026-11-20", 70), bill("B8", "2026-11-20", 1)), "lines 3-4").inSegment(day));
+            // nothing of the day has changed yet: the first batches are staged and held
+            assertThat(bills()).isEqualTo("B1 2026-11-20 10.00 / B2 2026-11-20 20.00 / B3 2026-11-20 30.00");
+            last = run.submit(Batch.of(json(bill("B8", "2026-11-20", 80)), "line 5").inSegment(day)
+                    .endingSegment(5L, "line count").committing(Position.latest("file:bills_20261120.csv", "v2")));
+            assertThat(run.complete()).isEqualTo(SyncRun.RunStatus.SUCCEEDED);
         }
-        assertThat(queryLong(ferry, "SELECT COUNT(*) FROM bill")).isZero();
+        assertThat(bills()).isEqualTo("B1 2026-11-20 10.00 / B2 2026-11-20 22.00 / B7 2026-11-20 70.00 / B8 2026-11-20 80.00");
+        assertThat(first.promoted()).as("held").isZero();
+        assertThat(second.promoted()).as("held").isZero();
+        assertThat(last.reconciled()).isTrue();
+        assertThat(last.segmentVerdict()).isEqualTo("BALANCED");
+        assertThat(last.deleted()).as("B3").isEqualTo(1);
+        assertThat(queryString(ferry, "SELECT GROUP_CONCAT(status ORDER BY id) FROM ferry_batch WHERE run_id = 2"))
+                .isEqualTo("PROMOTED,PROMOTED,PROMOTED");
+        // the ledger still balances over the segment: staged = promoted, the earlier B8 counted as a duplicate
+        assertThat(queryLong(ferry, "SELECT SUM(staged) - SUM(inserted + updated + unmatched + already_current) FROM ferry_batch "
+                + "WHERE run_id = 2")).isZero();
+        assertThat(queryLong(ferry, "SELECT SUM(duplicates) FROM ferry_batch WHERE run_id = 2")).isEqualTo(1);
+    }
+
+    @Test
+    void aReplaceSegmentThatFailsBeforeItsLastBatchChangesNothing() {
+        start("replace_multi_batch_failed");
+        file("bills_20261120.csv", bill("B1", "2026-11-20", 10), bill("B2", "2026-11-20", 20));
+        Batch.Segment day = new Batch.Segment("bills_20261120.csv", false);
+        try (SyncRun run = ferry.pipeline("bills").startRun(RunRequest.of("file", null, null))) {
+            run.submit(Batch.of(json(bill("B1", "2026-11-20", 11)), "line 1").inSegment(day));
+            run.fail(new IllegalStateException("the transfer broke before the file's end"));
+        }
+        assertThat(bills()).as("a half-read file replaces nothing").isEqualTo("B1 2026-11-20 10.00 / B2 2026-11-20 20.00");
     }
 }

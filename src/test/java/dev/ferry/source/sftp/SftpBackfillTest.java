@@ -89,13 +89,15 @@ class SftpBackfillTest extends SftpTestSupport {
         assertThat(same.get("unchanged")).isEqualTo(List.of("bills_20261122.csv"));
         assertThat(same.get("loaded")).isEqualTo(List.of());
 
-        // upsert mode: a corrected file updates its day's rows (replace mode would also delete rows it no longer holds)
-        sftp.put(dir, "bills_20261122.csv", bills("B22-1,2026-11-22,家乐福,25.50,成功", "B22-2,2026-11-22,沃尔玛,10.00,退款"),
+        // replace mode by bill_date: the corrected file replaces its day — B22-1 corrected, B22-2 withdrawn, B22-3 added
+        sftp.put(dir, "bills_20261122.csv", bills("B22-1,2026-11-22,家乐福,25.50,成功", "B22-3,2026-11-22,沃尔玛,10.00,退款"),
                 GBK, OLD.plusSeconds(120));
-        Map<String, Object> corrected = pollOk(options());
+        Map<String, String> oneLinePerBatch = options();
+        oneLinePerBatch.put("batchSize", "1"); // the file's batches are held and promoted together with its last one
+        Map<String, Object> corrected = pollOk(oneLinePerBatch);
 
         assertThat(corrected.get("replaced")).isEqualTo(List.of("bills_20261122.csv"));
-        assertThat(targetRows()).containsExactly("B22-1|2026-11-22|家乐福|25.50|PAID", "B22-2|2026-11-22|沃尔玛|10.00|REFUNDED");
+        assertThat(targetRows()).containsExactly("B22-1|2026-11-22|家乐福|25.50|PAID", "B22-3|2026-11-22|沃尔玛|10.00|REFUNDED");
         assertThat(rows("SELECT status, detail FROM ferry_sftp_file ORDER BY id")).extracting(r -> r.split("\\|")[0])
                 .containsExactly("SUPERSEDED", "UNCHANGED", "LOADED");
         assertThat(ledgerRows().get(2)).isEqualTo("bills_20261122.csv|LOADED|BALANCED|2|2|2|0");
@@ -114,7 +116,8 @@ class SftpBackfillTest extends SftpTestSupport {
         assertThat(s.get("missingDays")).isEqualTo(List.of("2026-11-21"));
         assertThat(dayRows()).containsExactly("2026-11-21|EXPECTED|1", "2026-11-22|LOADED|0");
         assertThat(targetRows()).containsExactly("B22-1|2026-11-22|家乐福|22.50|PAID");
-        // read again, found current by the dedupe store: nothing staged twice
-        assertThat(ledgerRows()).containsExactly("bills_20261122.csv|LOADED|BALANCED|1|1|0|0");
+        // read again: replace mode stages the whole day again (it must know every row the day holds) and the
+        // target keeps one row per bill
+        assertThat(ledgerRows()).containsExactly("bills_20261122.csv|LOADED|BALANCED|1|1|1|0");
     }
 }

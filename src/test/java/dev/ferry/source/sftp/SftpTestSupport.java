@@ -42,10 +42,10 @@ abstract class SftpTestSupport {
               merchant: { from: merchant }
               amount:   { from: amount, type: "decimal(14,2)", required: true }
               status:   { from: status, map: { 成功: PAID, 退款: REFUNDED }, mapStrict: true }
-            target: { table: payment_bill, mode: upsert, matchOn: [bill_no] }
+            target: { table: payment_bill, mode: replace, matchOn: [bill_no], partitionBy: [bill_date] }
             """;
     static final String TABLE = "CREATE TABLE payment_bill (bill_no VARCHAR(40) PRIMARY KEY, bill_date DATE NOT NULL, "
-            + "merchant VARCHAR(100), amount DECIMAL(14,2) NOT NULL, status VARCHAR(20)) DEFAULT CHARSET=utf8mb4";
+            + "merchant VARCHAR(100), amount DECIMAL(14,2) NOT NULL, status VARCHAR(20), KEY (bill_date)) DEFAULT CHARSET=utf8mb4";
     static final Charset GBK = Charset.forName("GBK");
     /** Polls happen on 2026-11-23 in Shanghai; with lag 1 the newest due day is 2026-11-22. */
     static final Instant TODAY = Instant.parse("2026-11-23T02:00:00Z");
