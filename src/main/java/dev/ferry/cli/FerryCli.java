@@ -48,7 +48,7 @@ import java.util.concurrent.Callable;
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1",
         description = "Integration hub: nothing lost, nothing duplicated, and proof of both.",
         subcommands = {FerryCli.Run.class, FerryCli.Backfill.class, FerryCli.PositionCommand.class, FerryCli.DeadLetters.class,
-                FerryCli.Parked.class, FerryCli.Runs.class, SftpFilesCommand.class})
+                FerryCli.Parked.class, FerryCli.Runs.class, SftpFilesCommand.class, ReconcileCommand.class})
 public final class FerryCli implements Callable<Integer> {
 
     @Override

@@ -30,7 +30,7 @@ import java.util.Set;
  * {@code Eval} or {@code GroovyShell}. It narrows what a mapping file can do; mapping files remain code,
  * reviewed as such.
  */
-final class GroovySandbox {
+public final class GroovySandbox {
 
     private static final Set<String> ALLOWED_TYPES = Set.of(
             "java.lang.Object", "java.lang.String", "java.lang.CharSequence", "java.lang.Number", "java.lang.Integer",
@@ -123,6 +123,27 @@ final class GroovySandbox {
             }
             String name = t.getName();
             return ALLOWED_PACKAGES.stream().anyMatch(name::startsWith) || name.startsWith("ferry_"); // ferry_<field>: the script itself
+        }
+    }
+
+    /**
+     * Compiles a script outside mapping files (reconciliation rules, S4.2) under the same sandbox, unless
+     * {@code trusted}. Fails with a message naming {@code where} and, when refused, the sandbox's reason.
+     */
+    public static Class<? extends groovy.lang.Script> compile(String source, String className, String where, boolean trusted) {
+        Checker checker = new Checker();
+        groovy.lang.GroovyShell shell = trusted ? new groovy.lang.GroovyShell(GroovySandbox.class.getClassLoader())
+                : new groovy.lang.GroovyShell(GroovySandbox.class.getClassLoader(), configuration(checker));
+        try {
+            return shell.parse(source, className).getClass();
+        } catch (org.codehaus.groovy.control.CompilationFailedException e) {
+            String refusal = checker.takeRefusal();
+            if (refusal != null) {
+                throw new MappingException(where + ": refused by the Groovy sandbox: " + refusal
+                        + "; set ferry.groovy.trusted=true to allow any Groovy");
+            }
+            throw new MappingException(where + ": does not compile: "
+                    + e.getMessage().replace("startup failed:", "").strip().replaceAll("\\s+", " "));
         }
     }
 

@@ -86,6 +86,7 @@ public final class MappingLoader {
         try (Stream<Path> list = Files.list(dir)) {
             files = list.filter(Files::isRegularFile)
                     .filter(p -> p.getFileName().toString().endsWith(".yaml") || p.getFileName().toString().endsWith(".yml"))
+                    .filter(p -> !p.getFileName().toString().contains(".reconcile.")) // reconciliation files beside the mappings
                     .sorted()
                     .toList();
         } catch (IOException e) {

@@ -1,0 +1,167 @@
+package dev.ferry.cli;
+
+import dev.ferry.Ferry;
+import dev.ferry.reconcile.ReconcileDefinition;
+import dev.ferry.reconcile.ReconcileException;
+import dev.ferry.reconcile.ReconcileLoader;
+import dev.ferry.reconcile.ReconcileStore;
+import dev.ferry.reconcile.Reconciler;
+import dev.ferry.reconcile.Scope;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** Operator commands of the reconciliation engine: run one, list differences, review them, show the trend. */
+@Command(name = "reconcile", description = "Reconcile an integration's source against its target; review differences.",
+        subcommands = {ReconcileCommand.Run.class, ReconcileCommand.Diffs.class, ReconcileCommand.Ack.class,
+                ReconcileCommand.Resolve.class, ReconcileCommand.Report.class})
+final class ReconcileCommand {
+
+    private ReconcileCommand() {
+    }
+
+    static ReconcileDefinition definition(Ferry ferry, String integration) {
+        ReconcileDefinition def = ReconcileLoader.find(ferry.settings().mappingsDir(), integration, ferry.dataSource(),
+                ferry.settings().groovyTrusted());
+        if (def == null) {
+            throw new ReconcileException("no " + integration + ".reconcile.yaml in " + ferry.settings().mappingsDir());
+        }
+        return def;
+    }
+
+    @Command(name = "run", description = {"Reconcile one integration for a business date or batch version, wait out the"
+            + " re-check schedule (5 s / 30 s / 60 s by default) and print the outcome.",
+            "Exit code 0 when balanced (or warn), 1 on a confirmed difference or failed totals."})
+    static final class Run implements Callable<Integer> {
+        @Parameters(index = "0", description = "Integration")
+        String integration;
+
+        @Option(names = "--date", description = "Business date, yyyy-MM-dd")
+        LocalDate date;
+
+        @Option(names = "--version", description = "Batch version, e.g. 20200101")
+        String version;
+
+        @Option(names = "--correct", description = "Replay confirmed missing/different keys through the integration, then re-check.")
+        boolean correct;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            try (Ferry ferry = Ferry.start(FerryCli.settings())) {
+                ReconcileDefinition def = definition(ferry, integration);
+                Scope scope = new Scope(integration, date, version);
+                Reconciler reconciler = new Reconciler(new ReconcileStore(ferry.dataSource()), Clock.systemDefaultZone(),
+                        ferry.integrations()::get);
+                Reconciler.Result r = reconciler.run(def, scope, "cli");
+                reconciler.settle(def, scope);
+                if (correct) {
+                    System.out.println("corrected: " + reconciler.correct(def, scope, r.runId()));
+                }
+                ReconcileStore.RunRow run = reconciler.store().run(r.runId());
+                System.out.printf("run %d %s: %s, %d source rows, %d target rows, %d differences found, %d in flight%n", run.id(),
+                        run.integration(), run.status(), run.sourceRows(), run.targetRows(), run.differences(), run.inFlight());
+                r.totals().forEach(t -> System.out.printf("  total %-12s %-16s source %s target %s %s%n",
+                        t.group().isEmpty() ? "-" : t.group(), t.measure(), t.source(), t.target(), t.level()));
+                reconciler.store().ofRun(r.runId()).forEach(ReconcileCommand::print);
+                return run.status().equals("MISMATCH") ? 1 : 0;
+            }
+        }
+    }
+
+    @Command(name = "diffs", description = "Differences still open (pending or confirmed, not resolved), newest first.")
+    static final class Diffs implements Callable<Integer> {
+        @Option(names = "--integration")
+        String integration;
+
+        @Option(names = "--run", description = "All differences of one run instead.")
+        Long run;
+
+        @Option(names = "--limit", defaultValue = "100")
+        int limit;
+
+        @Override
+        public Integer call() {
+            try (Ferry ferry = Ferry.start(FerryCli.settings())) {
+                ReconcileStore store = new ReconcileStore(ferry.dataSource());
+                List<ReconcileStore.StoredDifference> diffs = run != null ? store.ofRun(run) : store.open(integration, limit);
+                diffs.forEach(ReconcileCommand::print);
+                System.out.println(diffs.size() + " difference(s)");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "ack", description = "Acknowledge a difference with a case note.")
+    static final class Ack implements Callable<Integer> {
+        @Parameters(index = "0", description = "Difference id")
+        long id;
+
+        @Option(names = "--note", required = true)
+        String note;
+
+        @Override
+        public Integer call() {
+            return review(id, ReconcileStore.Review.ACKNOWLEDGED, note);
+        }
+    }
+
+    @Command(name = "resolve", description = "Mark a difference resolved with a case note.")
+    static final class Resolve implements Callable<Integer> {
+        @Parameters(index = "0", description = "Difference id")
+        long id;
+
+        @Option(names = "--note", required = true)
+        String note;
+
+        @Override
+        public Integer call() {
+            return review(id, ReconcileStore.Review.RESOLVED, note);
+        }
+    }
+
+    private static int review(long id, ReconcileStore.Review to, String note) {
+        try (Ferry ferry = Ferry.start(FerryCli.settings())) {
+            ReconcileStore store = new ReconcileStore(ferry.dataSource());
+            store.review(id, to, note, Clock.systemDefaultZone().instant());
+            print(store.difference(id));
+            store.notes(id).forEach(n -> System.out.println("  note " + n));
+            return 0;
+        } catch (ReconcileException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+    }
+
+    @Command(name = "report", description = "Differences per integration, day and category, and how they settled (S4.5).")
+    static final class Report implements Callable<Integer> {
+        @Option(names = "--integration")
+        String integration;
+
+        @Option(names = "--days", defaultValue = "30")
+        int days;
+
+        @Override
+        public Integer call() {
+            try (Ferry ferry = Ferry.start(FerryCli.settings())) {
+                List<ReconcileStore.TrendRow> rows = new ReconcileStore(ferry.dataSource())
+                        .trend(integration, days, Clock.systemDefaultZone().instant());
+                System.out.printf("%-24s %-10s %-18s %6s %6s %9s %9s %8s%n", "integration", "day", "category", "found", "late",
+                        "confirmed", "corrected", "resolved");
+                rows.forEach(t -> System.out.printf("%-24s %-10s %-18s %6d %6d %9d %9d %8d%n", t.integration(), t.day(), t.category(),
+                        t.found(), t.late(), t.confirmed(), t.corrected(), t.resolved()));
+            }
+            return 0;
+        }
+    }
+
+    private static void print(ReconcileStore.StoredDifference d) {
+        System.out.printf("#%d run %d %s %s key=%s %s/%s%s%n    source: %s%n    target: %s%n", d.id(), d.runId(), d.integration(),
+                d.category(), d.key(), d.state(), d.review(), d.fields() == null || d.fields().isEmpty() ? "" : " fields=" + d.fields(),
+                d.sourceValue(), d.targetValue());
+    }
+}

@@ -1,0 +1,108 @@
+package dev.ferry.bench;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.ferry.FerryTestSupport;
+import dev.ferry.config.FerrySettings;
+import dev.ferry.db.Database;
+import dev.ferry.reconcile.ChecksumDiff;
+import dev.ferry.reconcile.ColumnCheck;
+import dev.ferry.reconcile.Difference;
+import dev.ferry.reconcile.JdbcTableSide;
+import dev.ferry.reconcile.RecordComparer;
+import dev.ferry.reconcile.Scope;
+
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * The reconciliation benchmark (issue 10): two tables of {@code recon.rows} rows (default 1,000,000) in one database
+ * with 5 differences (3 changed, 1 deleted, 1 added), compared in one run by: one whole-table checksum query (the
+ * floor), {@link ChecksumDiff} (key-range checksums), a full {@code LEFT JOIN} diff both ways, and the cross-system
+ * streaming merge of both tables' rows ({@link RecordComparer}). Checks every method finds the same 5 keys.
+ * Run: {@code mvn -q test-compile exec:java@recon-bench [-Drecon.rows=…]}.
+ */
+public final class ReconcileBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        int rows = Integer.getInteger("recon.rows", 1_000_000);
+        FerrySettings settings = FerryTestSupport.freshDatabase("recon_bench", Files.createTempDirectory("recon-bench"),
+                "CREATE TABLE a (id BIGINT PRIMARY KEY, amount DECIMAL(14,2), note VARCHAR(40), created DATETIME)",
+                "CREATE TABLE b LIKE a");
+        try (HikariDataSource ds = Database.pool(settings); Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            long t0 = System.nanoTime();
+            s.execute("INSERT INTO a SELECT seq, (seq * 7919) % 100000 / 100, CONCAT('note-', seq),"
+                    + " '2026-11-20' + INTERVAL (seq % 86400) SECOND FROM seq_1_to_" + rows);
+            s.execute("INSERT INTO b SELECT * FROM a");
+            int third = rows / 3;
+            s.execute("UPDATE b SET amount = amount + 1 WHERE id IN (" + 17 + ", " + third + ", " + (rows - 5) + ")");
+            s.execute("DELETE FROM b WHERE id = " + (2 * third));
+            s.execute("INSERT INTO b VALUES (" + (rows + 10) + ", 1.00, 'extra', '2026-11-20')");
+            TreeSet<String> expected = new TreeSet<>(List.of("17", String.valueOf(third), String.valueOf(rows - 5),
+                    String.valueOf(2 * third), String.valueOf(rows + 10)));
+            System.out.printf("loaded 2 × %,d rows in %.1f s%n", rows, (System.nanoTime() - t0) / 1e9);
+
+            List<String> cols = List.of("amount", "note", "created");
+            List<ColumnCheck> checks = cols.stream().map(ColumnCheck::exact).toList();
+            JdbcTableSide a = new JdbcTableSide(ds, "a", List.of("id"), cols, null, null, null);
+            JdbcTableSide b = new JdbcTableSide(ds, "b", List.of("id"), cols, null, null, null);
+
+            t0 = System.nanoTime();
+            try (ResultSet rs = s.executeQuery("SELECT COUNT(*), SUM(CAST(CONV(SUBSTRING(MD5(CONCAT_WS('|', id, amount, note, created)), 18), 16, 10)"
+                    + " AS UNSIGNED)) FROM a")) {
+                rs.next();
+            }
+            double wholeChecksum = (System.nanoTime() - t0) / 1e9;
+
+            t0 = System.nanoTime();
+            ChecksumDiff fast = new ChecksumDiff(a, b, checks, 16, 2000);
+            List<Difference> found = new ArrayList<>();
+            fast.compare(Scope.all("bench"), null, new RecordComparer(checks, List.of(), true), found::add);
+            double checksumDiff = (System.nanoTime() - t0) / 1e9;
+            check("checksum ranges", found.stream().map(Difference::key).toList(), expected);
+
+            t0 = System.nanoTime();
+            List<String> joined = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT a.id FROM a LEFT JOIN b ON b.id = a.id WHERE b.id IS NULL"
+                    + " OR NOT (a.amount <=> b.amount AND a.note <=> b.note AND a.created <=> b.created)"
+                    + " UNION ALL SELECT b.id FROM b LEFT JOIN a ON a.id = b.id WHERE a.id IS NULL")) {
+                while (rs.next()) {
+                    joined.add(rs.getString(1));
+                }
+            }
+            double leftJoin = (System.nanoTime() - t0) / 1e9;
+            check("LEFT JOIN", joined, expected);
+
+            System.gc();
+            Runtime rt = Runtime.getRuntime();
+            long heapBefore = rt.totalMemory() - rt.freeMemory();
+            t0 = System.nanoTime();
+            RecordComparer merge = new RecordComparer(checks, List.of(), true);
+            List<Difference> streamed = new ArrayList<>();
+            merge.compare(a.rows(Scope.all("bench"), null, null), b.rows(Scope.all("bench"), null, null), streamed::add);
+            double streaming = (System.nanoTime() - t0) / 1e9;
+            long heapAfter = rt.totalMemory() - rt.freeMemory();
+            check("streaming merge", streamed.stream().map(Difference::key).toList(), expected);
+
+            System.out.printf("%nrows per table: %,d; differences: 5 (3 changed, 1 deleted, 1 added)%n", rows);
+            System.out.printf("whole-table checksum of one table:  %6.2f s%n", wholeChecksum);
+            System.out.printf("key-range checksums (ChecksumDiff): %6.2f s  (%d range queries, %d ranges read row by row)%n",
+                    checksumDiff, fast.rangeQueries(), fast.leaves());
+            System.out.printf("full LEFT JOIN diff, both ways:     %6.2f s%n", leftJoin);
+            System.out.printf("streaming merge of both tables:     %6.2f s  (%,.0f rows/s compared; heap growth %.0f MB)%n",
+                    streaming, 2 * rows / streaming, Math.max(0, heapAfter - heapBefore) / 1e6);
+            System.out.printf("ChecksumDiff ÷ whole-table checksum = %.2f; LEFT JOIN ÷ ChecksumDiff = %.2f%n",
+                    checksumDiff / wholeChecksum, leftJoin / checksumDiff);
+        }
+    }
+
+    private static void check(String method, List<String> keys, TreeSet<String> expected) {
+        if (!new TreeSet<>(keys).equals(expected) || keys.size() != expected.size()) {
+            throw new IllegalStateException(method + " found " + keys + ", expected " + expected);
+        }
+    }
+}
