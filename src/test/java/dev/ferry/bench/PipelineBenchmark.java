@@ -310,11 +310,16 @@ public final class PipelineBenchmark {
         long runMs;
 
         static Ledger read(Connection c) throws SQLException {
+            return read(c, INTEGRATION);
+        }
+
+        /** The latest run of {@code integration} (SftpBenchmark reads its own integration's run). */
+        static Ledger read(Connection c, String integration) throws SQLException {
             Ledger l = new Ledger();
             Timestamp runStart;
             Timestamp runEnd;
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                    "SELECT id, started_at, ended_at FROM ferry_run WHERE integration = '" + INTEGRATION + "' ORDER BY id DESC LIMIT 1")) {
+                    "SELECT id, started_at, ended_at FROM ferry_run WHERE integration = '" + integration + "' ORDER BY id DESC LIMIT 1")) {
                 rs.next();
                 l.runId = rs.getLong(1);
                 runStart = rs.getTimestamp(2);
