@@ -69,3 +69,17 @@ CREATE TABLE oa_organisation (
     deleted        TINYINT      NOT NULL DEFAULT 0,
     binlog_version VARCHAR(64)
 ) DEFAULT CHARSET = utf8mb4;
+
+-- user-registration events from Kafka (routes/user-registrations.yaml)
+CREATE TABLE IF NOT EXISTS user_account (
+    user_id       BIGINT PRIMARY KEY,
+    email         VARCHAR(200) NOT NULL,
+    country       VARCHAR(2),
+    registered_at DATETIME NOT NULL
+) DEFAULT CHARSET = utf8mb4;
+
+-- orders pushed by a shop system (routes/shop-orders-push.yaml)
+CREATE TABLE IF NOT EXISTS shop_order (
+    order_no VARCHAR(40) PRIMARY KEY,
+    amount   DECIMAL(12,2) NOT NULL
+) DEFAULT CHARSET = utf8mb4;

@@ -23,8 +23,17 @@ public record FieldSpec(String name, String from, String type, String expr, Stri
                         boolean required, String defaultValue, Map<String, String> valueMap, boolean mapStrict,
                         Lookup lookup) {
 
-    /** The value of {@code valueColumn} in {@code table} where {@code keyColumn} equals the field's raw value. */
-    public record Lookup(String table, String keyColumn, String valueColumn) {
+    /**
+     * The value of {@code valueColumn} in {@code table} where {@code keyColumn} equals the field's raw value.
+     *
+     * @param retryWhenMissing {@code onMissing: retry}: a key the table does not hold yet rejects the record as
+     *                         "not yet" — a streaming source (Kafka) requeues it to its retry topic, other sources
+     *                         dead-letter it; otherwise the field is null
+     */
+    public record Lookup(String table, String keyColumn, String valueColumn, boolean retryWhenMissing) {
+        public Lookup(String table, String keyColumn, String valueColumn) {
+            this(table, keyColumn, valueColumn, false);
+        }
     }
 
     public FieldSpec {

@@ -63,6 +63,21 @@ public final class JdbcLookupSource implements LookupSource {
         return t.values().get(normalise(key));
     }
 
+    /** A miss reloads the table, at most every {@value #MISS_RELOAD_MILLIS} ms (a flood of misses must not reload per record). */
+    @Override
+    public Object lookupFresh(String table, String keyColumn, String valueColumn, Object key) {
+        Object value = lookup(table, keyColumn, valueColumn, key);
+        if (value != null || key == null) {
+            return value;
+        }
+        String id = checked(table) + "|" + checked(keyColumn) + "|" + checked(valueColumn);
+        Table t = tables.compute(id, (k, old) -> old != null && System.nanoTime() - old.loadedAt() < MISS_RELOAD_MILLIS * 1_000_000
+                ? old : load(table, keyColumn, valueColumn));
+        return t.values().get(normalise(key));
+    }
+
+    private static final long MISS_RELOAD_MILLIS = 100;
+
     private boolean expired(Table t) {
         return System.nanoTime() - t.loadedAt() > ttlNanos;
     }

@@ -8,4 +8,12 @@ package dev.ferry.mapping;
 public interface LookupSource {
 
     Object lookup(String table, String keyColumn, String valueColumn, Object key);
+
+    /**
+     * As {@link #lookup}, but a miss is checked against the table as it is now rather than a cached copy
+     * ({@code onMissing: retry}: a key added since the copy was taken must be found when its record comes back).
+     */
+    default Object lookupFresh(String table, String keyColumn, String valueColumn, Object key) {
+        return lookup(table, keyColumn, valueColumn, key);
+    }
 }

@@ -50,7 +50,7 @@ public final class MappingLoader {
     private static final Set<String> FLATTEN_KEYS = Set.of("path", "keepEmpty");
     private static final Set<String> FIELD_KEYS = Set.of("from", "type", "format", "zone", "required", "default", "map",
             "mapStrict", "expr", "lookup");
-    private static final Set<String> LOOKUP_KEYS = Set.of("table", "key", "value");
+    private static final Set<String> LOOKUP_KEYS = Set.of("table", "key", "value", "onMissing");
     private static final Set<String> TARGET_KEYS = Set.of("table", "mode", "matchOn", "update", "allowOtherUniqueKeys", "partitionBy");
     private static final Set<String> RECONCILE_KEYS = Set.of("compare", "sum", "minAge");
     private static final Set<String> RESERVED = Set.of("record", "key", "row");
@@ -366,7 +366,11 @@ public final class MappingLoader {
             String table = identifier(text(n, "table", where), where + "table");
             String key = identifier(text(n, "key", where), where + "key");
             String value = identifier(text(n, "value", where), where + "value");
-            return new FieldSpec.Lookup(table, key, value);
+            String onMissing = n.hasNonNull("onMissing") ? n.get("onMissing").asText() : "null";
+            if (!onMissing.equals("null") && !onMissing.equals("retry")) {
+                throw failField(field, "lookup.onMissing must be null (the field stays empty) or retry (the record comes back later)");
+            }
+            return new FieldSpec.Lookup(table, key, value, onMissing.equals("retry"));
         }
 
         private Map<String, String> valueMap(String field, JsonNode n) {

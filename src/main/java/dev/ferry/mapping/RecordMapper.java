@@ -178,13 +178,25 @@ public final class RecordMapper {
         }
         if (f.spec.lookup() != null && raw != null) {
             FieldSpec.Lookup l = f.spec.lookup();
+            Object key = raw;
             raw = lookups.lookup(l.table(), l.keyColumn(), l.valueColumn(), raw);
+            if (raw == null && l.retryWhenMissing()) {
+                raw = lookups.lookupFresh(l.table(), l.keyColumn(), l.valueColumn(), key);
+            }
+            if (raw == null && l.retryWhenMissing()) {
+                throw RecordRejectedException.forField(f.spec.name(), notYet(l, key));
+            }
         }
         values[i] = f.finish(raw);
         state[i] = DONE;
         if (anyScript) {
             binding.computed(f.spec.name(), values[i]);
         }
+    }
+
+    /** The reason of a record whose look-up found nothing yet ({@code onMissing: retry}). */
+    public static String notYet(FieldSpec.Lookup l, Object key) {
+        return "not yet: " + l.table() + "." + l.keyColumn() + " holds no '" + key + "' (onMissing: retry)";
     }
 
     /**

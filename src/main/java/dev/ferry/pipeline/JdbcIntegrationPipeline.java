@@ -117,8 +117,14 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
                 LOG.info("{}: run {} ({}) started, window [{}, {}), positions {}", integration(), runId, request.trigger(),
                         request.windowFrom(), request.windowTo(), before == null ? "(none)" : before);
                 PipelineRun run = new PipelineRun(this, processor, dataSource, runId, request, lease);
-                run.storeWasEmpty = IdempotencyStore.isEmpty(c, integration());
-                run.targetWasEmpty = target.isEmpty(c);
+                try {
+                    run.storeWasEmpty = IdempotencyStore.isEmpty(c, integration());
+                    run.targetWasEmpty = target.isEmpty(c);
+                } catch (SQLException | RuntimeException e) {
+                    // e.g. the target table is gone: the run row must not stay RUNNING
+                    Ledger.endRun(c, runId, "FAILED", before, "could not start: " + e.getMessage());
+                    throw e;
+                }
                 return run;
             }
         } catch (SQLException | RuntimeException e) {

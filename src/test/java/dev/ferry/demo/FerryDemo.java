@@ -82,9 +82,13 @@ public final class FerryDemo {
             PaymentBillsDemo bills = new PaymentBillsDemo();
             step("Starting the sample SFTP server (payment bills, GBK, 2026-11-21 missing)");
             bills.prepare();
+            KafkaAndPushDemo events = new KafkaAndPushDemo();
+            step("Starting the Kafka broker (KRaft, in-process) and switching on the Kafka and push samples");
+            events.prepare();
 
             step("Starting Ferry (camel-main) with routes/ and mappings/");
             boolean billsOk;
+            boolean eventsOk;
             // Go-live was two weeks ago: the first load asks Jushuitan for more than its 7-day limit, so it is sliced.
             Main main = FerryOnSampleApis.start(url, Path.of("mappings"), api, clock, "2026-11-09 00:00:00");
             try {
@@ -111,6 +115,8 @@ public final class FerryDemo {
 
                 step("Binlog CDC: the OA snapshot, then live inserts, updates and deletes");
                 billsOk &= oa.run(customer);
+                step("Kafka: user-registration events (2 poison messages); push: orders from a shop system");
+                eventsOk = events.run(customer);
             } finally {
                 main.stop();
             }
@@ -118,7 +124,7 @@ public final class FerryDemo {
             System.out.printf("%nUpstream faults Ferry rode through: Kingdee answered %s, Jushuitan answered %s (status → count)%n",
                     api.kingdeeFaults().statusCounts(), api.jstFaults().statusCounts());
             int exit = report(customer, kingdee, jst);
-            return billsOk ? exit : 1;
+            return billsOk && eventsOk ? exit : 1;
         }
     }
 

@@ -1,0 +1,564 @@
+package dev.ferry.source.kafka;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.mapping.LookupSource;
+import dev.ferry.pipeline.Batch;
+import dev.ferry.pipeline.BatchResult;
+import dev.ferry.pipeline.DeadLetterStore;
+import dev.ferry.pipeline.IntegrationPipeline;
+import dev.ferry.pipeline.Position;
+import dev.ferry.pipeline.RunRequest;
+import dev.ferry.pipeline.SyncRun;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * One consumer of a Kafka source: each poll becomes one pipeline batch whose positions are the next offsets
+ * of its partitions, committed in the batch's promotion transaction; afterwards the same offsets are committed
+ * to Kafka, only so that lag tools see them. On assignment each partition seeks to its offset in MySQL.
+ *
+ * <p>Why its own poll loop on kafka-clients rather than camel-kafka's consumer: camel-kafka seeks only to the
+ * beginning or end of a partition (or through its resume strategies, which keep the offsets in Kafka or a
+ * cache) and commits through its own commit managers; here the offset that counts lives in MySQL, is read in
+ * the rebalance listener per partition, and on an outage the loop must rewind to the first unpromoted offset
+ * and pause — so it drives the {@link KafkaConsumer} (the client camel-kafka uses) itself. The loop runs as
+ * the Camel consumer of a {@code ferry-kafka:} endpoint, so it is started, stopped and seen like any route.
+ *
+ * <p>Not thread-safe: one thread runs {@link #run()}; {@link #stop()} may be called from any thread.
+ */
+public final class KafkaBatchLoop implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaBatchLoop.class);
+
+    private final IntegrationPipeline pipeline;
+    private final DeadLetterStore deadLetters;
+    private final KafkaSourceSettings settings;
+    private final RetryGate retryGate;
+    /** Retry-topic partitions whose next record is not due yet: paused until then (due time, enqueue time of that record). */
+    private final Map<TopicPartition, long[]> waitingRetries = new ConcurrentHashMap<>();
+    private final Consumer<BatchResult> afterPromotion;
+    private final Map<TopicPartition, Long> lag = new ConcurrentHashMap<>();
+    /** Next offset committed in MySQL per partition, as this consumer knows it. */
+    private final Map<TopicPartition, Long> committed = new ConcurrentHashMap<>();
+    /** Assigned partitions whose MySQL offset could not be read yet (database down): paused until sought. */
+    private final Set<TopicPartition> unsought = new HashSet<>();
+    private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
+    private volatile boolean running = true;
+    private volatile boolean paused;
+    private volatile KafkaConsumer<String, String> consumer;
+    private long lastLagCheck;
+    private int failedAttempts;
+    private SyncRun run;
+
+    public KafkaBatchLoop(IntegrationPipeline pipeline, DeadLetterStore deadLetters, LookupSource lookups, KafkaSourceSettings settings,
+                          Consumer<BatchResult> afterPromotion) {
+        this.pipeline = pipeline;
+        this.deadLetters = deadLetters;
+        this.retryGate = new RetryGate(pipeline.mapping(), lookups);
+        this.settings = settings;
+        this.afterPromotion = afterPromotion;
+    }
+
+    /** Lag (messages not yet promoted) per partition, as last measured. */
+    public Map<TopicPartition, Long> lag() {
+        return Map.copyOf(lag);
+    }
+
+    /** Partitions assigned to this consumer now. */
+    public Set<TopicPartition> assigned() {
+        return Set.copyOf(assigned);
+    }
+
+    /** True while promotion fails (database down) and consumption waits. */
+    public boolean paused() {
+        return paused;
+    }
+
+    public void stop() {
+        running = false;
+        KafkaConsumer<String, String> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+
+    @Override
+    public void run() {
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new StringDeserializer());
+             KafkaProducer<String, String> deadLetterProducer = settings.deadLetterTopic() == null && settings.retryTopic() == null
+                     ? null : producer()) {
+            consumer = c;
+            List<String> topics = new ArrayList<>(settings.topics());
+            if (settings.retryTopic() != null) {
+                topics.add(settings.retryTopic()); // requeued records come back through the same loop, offsets in MySQL too
+            }
+            c.subscribe(topics, new SeekToMySqlOffsets());
+            while (running) {
+                seekUnsought();
+                resumeDueRetries();
+                ConsumerRecords<String, String> records = c.poll(settings.linger());
+                if (!records.isEmpty()) {
+                    promote(records, deadLetterProducer);
+                }
+                checkLag();
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+        } finally {
+            consumer = null;
+            endRun(null);
+        }
+    }
+
+    private Map<String, Object> consumerProperties() {
+        Map<String, Object> p = new HashMap<>(settings.clientProperties());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"); // MySQL holds the offsets that count
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.batchSize());
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) Math.min(settings.linger().toMillis(), 500));
+        p.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "ferry-" + settings.integration() + "-" + Integer.toHexString(System.identityHashCode(this)));
+        return p;
+    }
+
+    private KafkaProducer<String, String> producer() {
+        Map<String, Object> p = new HashMap<>(settings.clientProperties());
+        p.keySet().removeIf(k -> k.startsWith("group.") || k.startsWith("auto.offset") || k.startsWith("isolation"));
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    }
+
+    /**
+     * One poll → one batch; on failure (an outage) rewinds to the poll's first offsets and waits, then polls again.
+     * Records that are not ready yet go to the retry topic, unreadable ones and exhausted retries to the dead-letter
+     * topic — both written and flushed before the batch commits the offsets past them.
+     */
+    private void promote(ConsumerRecords<String, String> records, KafkaProducer<String, String> producer) {
+        List<JsonNode> parsed = new ArrayList<>(records.count());
+        List<Unreadable> unreadable = new ArrayList<>();
+        List<ProducerRecord<String, String>> requeued = new ArrayList<>();
+        Map<TopicPartition, Long> first = new LinkedHashMap<>();
+        Map<TopicPartition, Long> next = new LinkedHashMap<>();
+        long now = System.currentTimeMillis();
+        for (TopicPartition tp : records.partitions()) {
+            boolean retries = tp.topic().equals(settings.retryTopic());
+            for (ConsumerRecord<String, String> r : records.records(tp)) {
+                int attempt = retries ? intHeader(r, "ferry.attempt", 0) : 0;
+                if (retries) {
+                    long due = longHeader(r, "ferry.due", 0);
+                    if (due > now) { // not due: this retry partition waits here; later records are due later still
+                        consumer.seek(tp, r.offset());
+                        consumer.pause(List.of(tp));
+                        waitingRetries.put(tp, new long[] { due, r.timestamp() });
+                        break;
+                    }
+                }
+                first.putIfAbsent(tp, r.offset());
+                next.put(tp, r.offset() + 1);
+                JsonNode record;
+                try {
+                    record = settings.format().parse(r.value());
+                } catch (IllegalArgumentException e) {
+                    unreadable.add(new Unreadable(r, e.getMessage(), e.getClass().getName()));
+                    continue;
+                }
+                String notReady = retryGate.active() && settings.retryTopic() != null ? retryGate.notReady(record) : null;
+                if (notReady == null) {
+                    parsed.add(record);
+                } else if (attempt < settings.maxAttempts()) {
+                    requeued.add(requeue(r, retries, attempt + 1, notReady, now));
+                } else {
+                    unreadable.add(new Unreadable(r, "retries exhausted after " + attempt + " attempts: " + notReady,
+                            "dev.ferry.mapping.RecordRejectedException"));
+                }
+            }
+        }
+        if (first.isEmpty()) {
+            return; // only retries that are not due yet
+        }
+        List<Position> positions = new ArrayList<>();
+        next.forEach((tp, n) -> positions.add(Position.sequence(KafkaSourceSettings.positionName(tp.topic(), tp.partition()), n)));
+        String where = describe(first, next);
+        try {
+            // The topics first: they need no database, so a crash after the commit below loses no requeued or poison record.
+            send(requeued, producer);
+            publishDeadLetters(unreadable, producer);
+            BatchResult result = currentRun().submit(Batch.of(parsed, where).committing(positions));
+            if (!unreadable.isEmpty()) {
+                deadLetters.addSourceRejections(settings.integration(), run.runId(), result.batchId(), rejections(unreadable));
+            }
+            for (Position p : result.positionsCommitted()) {
+                next.entrySet().stream()
+                        .filter(e -> KafkaSourceSettings.positionName(e.getKey().topic(), e.getKey().partition()).equals(p.name()))
+                        .forEach(e -> committed.put(e.getKey(), e.getValue()));
+            }
+            if (paused) {
+                LOG.info("ferry-kafka:{}: the database answers again; consumption resumed at {}", settings.integration(), where);
+                paused = false;
+            }
+            failedAttempts = 0;
+            commitToKafka(next);
+            afterPromotion.accept(result);
+        } catch (RuntimeException e) {
+            outage(e, first);
+        }
+    }
+
+    /** The record as it goes to the retry topic: the original value and key, the attempt, when it is due, where it came from. */
+    private ProducerRecord<String, String> requeue(ConsumerRecord<String, String> r, boolean fromRetryTopic, int attempt, String reason, long now) {
+        ProducerRecord<String, String> out = new ProducerRecord<>(settings.retryTopic(), r.key(), r.value());
+        header(out, "ferry.attempt", Integer.toString(attempt));
+        header(out, "ferry.due", Long.toString(now + settings.retryDelay().toMillis()));
+        header(out, "ferry.integration", settings.integration());
+        header(out, "ferry.reason", reason);
+        header(out, "ferry.source.topic", fromRetryTopic ? stringHeader(r, "ferry.source.topic") : r.topic());
+        header(out, "ferry.source.partition", fromRetryTopic ? stringHeader(r, "ferry.source.partition") : Integer.toString(r.partition()));
+        header(out, "ferry.source.offset", fromRetryTopic ? stringHeader(r, "ferry.source.offset") : Long.toString(r.offset()));
+        LOG.info("ferry-kafka:{}: {}-{}@{} is not ready ({}): retry {} of {} in {}", settings.integration(), r.topic(), r.partition(),
+                r.offset(), reason, attempt, settings.maxAttempts(), settings.retryDelay());
+        return out;
+    }
+
+    private void send(List<ProducerRecord<String, String>> out, KafkaProducer<String, String> producer) {
+        if (out.isEmpty()) {
+            return;
+        }
+        try {
+            for (ProducerRecord<String, String> r : out) {
+                producer.send(r);
+            }
+            producer.flush();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the retry topic " + settings.retryTopic() + " cannot be written: " + e.getMessage(), e);
+        }
+    }
+
+    /** Resumes retry partitions whose waiting record is due. */
+    private void resumeDueRetries() {
+        if (waitingRetries.isEmpty()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        List<TopicPartition> due = new ArrayList<>();
+        waitingRetries.forEach((tp, w) -> {
+            if (w[0] <= now) {
+                due.add(tp);
+            }
+        });
+        due.forEach(waitingRetries::remove);
+        due.retainAll(consumer.assignment());
+        due.removeAll(unsought);
+        if (!paused && !due.isEmpty()) {
+            consumer.resume(due);
+        }
+    }
+
+    /** Age of the oldest retry waiting to be due, in ms (0 when none waits). */
+    public long oldestRetryAgeMillis() {
+        long now = System.currentTimeMillis();
+        return waitingRetries.values().stream().mapToLong(w -> Math.max(0, now - w[1])).max().orElse(0);
+    }
+
+    private static String stringHeader(ConsumerRecord<String, String> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static int intHeader(ConsumerRecord<String, String> r, String name, int otherwise) {
+        return (int) longHeader(r, name, otherwise);
+    }
+
+    private static long longHeader(ConsumerRecord<String, String> r, String name, long otherwise) {
+        try {
+            String v = stringHeader(r, name);
+            return v == null ? otherwise : Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return otherwise;
+        }
+    }
+
+    private SyncRun currentRun() {
+        if (run == null) {
+            String topics = String.join(",", settings.topics());
+            // the ledger's window column holds 64 characters; the run's batches name their partitions in full
+            run = pipeline.startRun(new RunRequest("stream", topics.length() > 64 ? topics.substring(0, 61) + "..." : topics, null, false));
+        }
+        return run;
+    }
+
+    /**
+     * The batch did not promote: the database (or a lookup table) is down, or the data made the pipeline fail as
+     * a whole. Nothing is dead-lettered: the partitions rewind to the batch's first offsets, the run is marked
+     * failed, and the loop waits and polls the same messages again (a new run starts with the next good batch).
+     */
+    private void outage(RuntimeException e, Map<TopicPartition, Long> first) {
+        if (!paused) {
+            LOG.warn("ferry-kafka:{}: promotion failed ({}); pausing consumption and retrying every {} — nothing is dead-lettered",
+                    settings.integration(), e.getMessage(), settings.outageBackoff());
+        }
+        paused = true;
+        failedAttempts++;
+        endRun(e);
+        Set<TopicPartition> assigned = consumer.assignment();
+        first.forEach((tp, offset) -> {
+            if (assigned.contains(tp)) {
+                consumer.seek(tp, offset);
+            }
+        });
+        consumer.pause(assigned);
+        // doubles per failed attempt up to a minute (or the configured wait, if longer): each attempt is a FAILED run row
+        long wait = Math.min(settings.outageBackoff().toMillis() << Math.min(failedAttempts - 1, 10),
+                Math.max(settings.outageBackoff().toMillis(), 60_000));
+        long until = System.nanoTime() + wait * 1_000_000;
+        // poll while paused: keeps this member in the group (max.poll.interval) and runs rebalance callbacks
+        while (running && System.nanoTime() < until) {
+            consumer.poll(Duration.ofMillis(Math.min(200, settings.outageBackoff().toMillis())));
+            checkLag(); // the backlog grows during an outage: that is when the alert matters
+        }
+        Set<TopicPartition> resume = new HashSet<>(consumer.assignment());
+        resume.removeAll(unsought);
+        consumer.resume(resume);
+    }
+
+    private void endRun(RuntimeException failure) {
+        if (run == null) {
+            return;
+        }
+        try {
+            if (failure != null) {
+                run.fail(failure);
+            } else {
+                run.complete();
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("ferry-kafka:{}: run {} could not be closed: {}", settings.integration(), run.runId(), e.getMessage());
+        } finally {
+            try {
+                run.close();
+            } catch (RuntimeException ignored) {
+                // the database may still be down; the run row stays RUNNING until housekeeping
+            }
+            run = null;
+        }
+    }
+
+    private void commitToKafka(Map<TopicPartition, Long> next) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        Set<TopicPartition> assigned = consumer.assignment();
+        next.forEach((tp, n) -> {
+            if (assigned.contains(tp)) {
+                offsets.put(tp, new OffsetAndMetadata(n));
+            }
+        });
+        // for lag tools only: MySQL is the truth, so a failed commit is logged, never retried
+        consumer.commitAsync(offsets, (o, e) -> {
+            if (e != null) {
+                LOG.debug("ferry-kafka:{}: offsets not committed to Kafka (MySQL has them): {}", settings.integration(), e.getMessage());
+            }
+        });
+    }
+
+    private void publishDeadLetters(List<Unreadable> unreadable, KafkaProducer<String, String> producer) {
+        if (unreadable.isEmpty()) {
+            return;
+        }
+        for (Unreadable u : unreadable) {
+            LOG.warn("ferry-kafka:{}: {}-{}@{} cannot be read ({}): dead letter", settings.integration(), u.record.topic(),
+                    u.record.partition(), u.record.offset(), u.reason);
+        }
+        if (settings.deadLetterTopic() == null) {
+            return;
+        }
+        try {
+            for (Unreadable u : unreadable) {
+                ProducerRecord<String, String> out = new ProducerRecord<>(settings.deadLetterTopic(), u.record.key(), u.record.value());
+                boolean retried = u.record.topic().equals(settings.retryTopic()); // name where the record came from first
+                header(out, "ferry.source.topic", retried ? stringHeader(u.record, "ferry.source.topic") : u.record.topic());
+                header(out, "ferry.source.partition", retried ? stringHeader(u.record, "ferry.source.partition") : Integer.toString(u.record.partition()));
+                header(out, "ferry.source.offset", retried ? stringHeader(u.record, "ferry.source.offset") : Long.toString(u.record.offset()));
+                header(out, "ferry.integration", settings.integration());
+                header(out, "ferry.reason", u.reason);
+                header(out, "ferry.exception", u.exceptionClass);
+                producer.send(out);
+            }
+            producer.flush();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the dead-letter topic " + settings.deadLetterTopic() + " cannot be written: " + e.getMessage(), e);
+        }
+    }
+
+    private static void header(ProducerRecord<String, String> r, String name, String value) {
+        r.headers().add(name, value == null ? new byte[0] : value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static List<DeadLetterStore.Rejection> rejections(List<Unreadable> unreadable) {
+        List<DeadLetterStore.Rejection> out = new ArrayList<>();
+        for (Unreadable u : unreadable) {
+            out.add(new DeadLetterStore.Rejection(u.record.topic() + "-" + u.record.partition() + "@" + u.record.offset(), 0, "value",
+                    u.record.topic() + "-" + u.record.partition() + "@" + u.record.offset() + ": " + u.reason,
+                    u.record.value() == null ? "" : u.record.value()));
+        }
+        return out;
+    }
+
+    private static String describe(Map<TopicPartition, Long> first, Map<TopicPartition, Long> next) {
+        StringBuilder sb = new StringBuilder();
+        first.forEach((tp, f) -> sb.append(sb.length() == 0 ? "" : ", ").append(tp.topic()).append('-').append(tp.partition())
+                .append('@').append(f).append('-').append(next.get(tp) - 1));
+        return sb.toString();
+    }
+
+    /** Seeks partitions assigned while the database was down, once it answers. */
+    private void seekUnsought() {
+        if (unsought.isEmpty()) {
+            return;
+        }
+        Set<TopicPartition> done = new HashSet<>();
+        for (TopicPartition tp : unsought) {
+            if (!consumer.assignment().contains(tp) || seek(tp)) {
+                done.add(tp);
+            }
+        }
+        unsought.removeAll(done);
+        done.retainAll(consumer.assignment());
+        if (!paused) {
+            consumer.resume(done);
+        }
+    }
+
+    /** Seeks one partition to its offset in MySQL (none yet: the reset policy applies). False when MySQL cannot be read. */
+    private boolean seek(TopicPartition tp) {
+        Optional<Position> position;
+        try {
+            position = pipeline.position(KafkaSourceSettings.positionName(tp.topic(), tp.partition()));
+        } catch (RuntimeException e) {
+            LOG.warn("ferry-kafka:{}: the offset of {} cannot be read from the database ({}); the partition waits",
+                    settings.integration(), tp, e.getMessage());
+            return false;
+        }
+        if (position.isPresent()) {
+            long offset = Long.parseLong(position.get().value());
+            consumer.seek(tp, offset);
+            committed.put(tp, offset);
+            LOG.info("ferry-kafka:{}: {} assigned, resumes at offset {} (from MySQL)", settings.integration(), tp, offset);
+        } else {
+            LOG.info("ferry-kafka:{}: {} assigned, no offset in MySQL yet: starts per auto.offset.reset", settings.integration(), tp);
+        }
+        return true;
+    }
+
+    /** Measures lag per partition (end offset − next offset committed in MySQL) and raises an ALERT above the threshold. */
+    private void checkLag() {
+        long now = System.nanoTime();
+        if (now - lastLagCheck < settings.lagCheckInterval().toNanos()) {
+            return;
+        }
+        lastLagCheck = now;
+        long retryAge = oldestRetryAgeMillis();
+        if (!settings.retryAgeThreshold().isZero() && retryAge > settings.retryAgeThreshold().toMillis()) {
+            LOG.warn("ALERT ferry-kafka:{}: the oldest retry has waited {} ms, above the threshold of {} ms", settings.integration(),
+                    retryAge, settings.retryAgeThreshold().toMillis());
+        }
+        Set<TopicPartition> assigned = consumer.assignment();
+        lag.keySet().retainAll(assigned);
+        if (assigned.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, Long> ends;
+        try {
+            ends = consumer.endOffsets(assigned, Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            LOG.debug("ferry-kafka:{}: end offsets not read: {}", settings.integration(), e.getMessage());
+            return;
+        }
+        ends.forEach((tp, end) -> {
+            long from = committed.getOrDefault(tp, beginning(tp));
+            long l = Math.max(0, end - from);
+            lag.put(tp, l);
+            if (settings.lagThreshold() > 0 && l > settings.lagThreshold()) {
+                LOG.warn("ALERT ferry-kafka:{}: backlog of {} messages on {} is above the threshold of {}", settings.integration(), l, tp,
+                        settings.lagThreshold());
+            }
+        });
+    }
+
+    private long beginning(TopicPartition tp) {
+        try {
+            return consumer.beginningOffsets(List.of(tp), Duration.ofSeconds(5)).getOrDefault(tp, 0L);
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Seeks newly assigned partitions to their MySQL offsets. Nothing to do on revocation: a poll's batch is
+     * promoted (with its offsets) before the next poll, and a rebalance happens only inside a poll.
+     */
+    private final class SeekToMySqlOffsets implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            onPartitionsRevoked(partitions);
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            partitions.forEach(committed::remove);
+            partitions.forEach(waitingRetries::remove);
+            assigned.removeAll(partitions);
+            unsought.removeAll(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            assigned.addAll(partitions);
+            for (TopicPartition tp : partitions) {
+                if (!seek(tp)) {
+                    unsought.add(tp);
+                }
+            }
+            if (!unsought.isEmpty()) {
+                consumer.pause(unsought);
+            }
+            if (paused) {
+                consumer.pause(partitions);
+            }
+        }
+    }
+
+    private record Unreadable(ConsumerRecord<String, String> record, String reason, String exceptionClass) {
+    }
+}

@@ -1,0 +1,40 @@
+package dev.ferry.source.kafka;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** How a Kafka message value becomes a record: a JSON object, or a plain text line ({@code {"line": "..."}}). */
+public enum ValueFormat {
+    json, text;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The record of one message value; throws {@link IllegalArgumentException} naming why it cannot be read. */
+    JsonNode parse(String value) {
+        if (value == null) {
+            throw new IllegalArgumentException("the message has no value (a tombstone)");
+        }
+        if (this == text) {
+            ObjectNode line = JsonNodeFactory.instance.objectNode();
+            line.put("line", value);
+            return line;
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(value);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("the value is not JSON: " + originalMessage(e));
+        }
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException("the value is not a JSON object");
+        }
+        return node;
+    }
+
+    private static String originalMessage(Exception e) {
+        String m = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+}

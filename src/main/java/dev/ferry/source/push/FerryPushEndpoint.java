@@ -1,0 +1,103 @@
+package dev.ferry.source.push;
+
+import dev.ferry.pipeline.IntegrationRegistry;
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.DefaultConsumer;
+import org.apache.camel.support.DefaultEndpoint;
+
+import javax.sql.DataSource;
+
+/** An HTTP endpoint where a system pushes records of one integration (see {@link PushHandler}). */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "ferry-push", title = "Ferry push endpoint", syntax = "ferry-push:integration",
+        consumerOnly = true, remote = true, category = { Category.HTTP })
+public class FerryPushEndpoint extends DefaultEndpoint {
+
+    @UriPath
+    @Metadata(required = true)
+    private String integration;
+
+    /** Port to listen on (integrations may share one); 0 picks a free port. */
+    @UriParam(defaultValue = "8088")
+    private int port = 8088;
+
+    /** Address to bind. */
+    @UriParam(defaultValue = "0.0.0.0")
+    private String host = "0.0.0.0";
+
+    /** The bearer token clients send (Authorization: Bearer ...). */
+    @UriParam(label = "security", secret = true)
+    @Metadata(required = true)
+    private String token;
+
+    /** Largest body accepted, in bytes; larger gets 413. */
+    @UriParam(defaultValue = "1048576")
+    private long maxBytes = 1_048_576;
+
+    private int boundPort;
+
+    public FerryPushEndpoint(String uri, FerryPushComponent component, String integration) {
+        super(uri, component);
+        this.integration = integration;
+    }
+
+    @Override
+    public Producer createProducer() {
+        throw new UnsupportedOperationException("ferry-push is a source: use it in from:");
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        FerryPushComponent component = (FerryPushComponent) getComponent();
+        return new DefaultConsumer(this, processor) {
+            private com.sun.net.httpserver.HttpServer http;
+
+            @Override
+            protected void doStart() throws Exception {
+                super.doStart();
+                // checked at start, not at route creation: a route shipped switched off needs no token
+                if (token == null || token.length() < 16) {
+                    throw new IllegalArgumentException("ferry-push:" + integration + " needs a token of at least 16 characters");
+                }
+                IntegrationRegistry registry = getCamelContext().getRegistry().lookupByNameAndType(IntegrationRegistry.BEAN_NAME,
+                        IntegrationRegistry.class);
+                DataSource ds = getCamelContext().getRegistry().lookupByNameAndType("ferryDataSource", DataSource.class);
+                http = component.acquire(host, port);
+                boundPort = component.boundPort(http);
+                http.createContext("/push/" + integration, new PushHandler(registry.get(integration), ds, token, maxBytes));
+            }
+
+            @Override
+            protected void doStop() throws Exception {
+                if (http != null) {
+                    http.removeContext("/push/" + integration);
+                    component.release(port);
+                    http = null;
+                }
+                super.doStop();
+            }
+        };
+    }
+
+    /** The port the endpoint listens on, once started. */
+    public int boundPort() {
+        return boundPort;
+    }
+
+    public String getIntegration() { return integration; }
+    public void setIntegration(String integration) { this.integration = integration; }
+    public int getPort() { return port; }
+    public void setPort(int port) { this.port = port; }
+    public String getHost() { return host; }
+    public void setHost(String host) { this.host = host; }
+    public String getToken() { return token; }
+    public void setToken(String token) { this.token = token; }
+    public long getMaxBytes() { return maxBytes; }
+    public void setMaxBytes(long maxBytes) { this.maxBytes = maxBytes; }
+}
