@@ -1,5 +1,6 @@
 package dev.ferry.reconcile;
 
+import dev.ferry.LogCapture;
 import com.sun.net.httpserver.HttpServer;
 import dev.ferry.Ferry;
 import dev.ferry.FerryTestSupport;

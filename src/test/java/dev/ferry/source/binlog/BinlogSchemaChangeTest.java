@@ -1,6 +1,6 @@
 package dev.ferry.source.binlog;
 
-import dev.ferry.source.sftp.LogCapture;
+import dev.ferry.LogCapture;
 import org.junit.jupiter.api.Test;
 
 import java.util.regex.Pattern;

@@ -1,7 +1,7 @@
 package dev.ferry.source.kafka;
 
 import dev.ferry.FerryTestSupport;
-import dev.ferry.source.sftp.LogCapture;
+import dev.ferry.LogCapture;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

@@ -1,5 +1,6 @@
 package dev.ferry.source.sftp;
 
+import dev.ferry.LogCapture;
 import org.apache.camel.Exchange;
 import org.junit.jupiter.api.Test;
 

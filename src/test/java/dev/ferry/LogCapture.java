@@ -1,4 +1,4 @@
-package dev.ferry.source.sftp;
+package dev.ferry;
 
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
