@@ -74,10 +74,20 @@ public final class IdempotencyStore {
      * reads, not writes). Retention then purges only keys the source stopped delivering.
      */
     static void touch(Connection c, String integration, List<String> keys) throws SQLException {
+        updateByKeys(c, "UPDATE " + TABLE + " SET last_seen = NOW(3) WHERE integration = ? AND last_seen < NOW(3) - INTERVAL 1 DAY AND ",
+                integration, keys);
+    }
+
+    /** Forgets keys, so their next delivery is promoted whatever the store last held (a correction's replay). */
+    static void forget(Connection c, String integration, List<String> keys) throws SQLException {
+        updateByKeys(c, "DELETE FROM " + TABLE + " WHERE integration = ? AND ", integration, keys);
+    }
+
+    /** Runs {@code sql + key_hash IN (…)} over the keys in chunks of {@link #CHUNK}: one round trip per chunk. */
+    private static void updateByKeys(Connection c, String sql, String integration, List<String> keys) throws SQLException {
         for (int from = 0; from < keys.size(); from += CHUNK) {
             List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + TABLE + " SET last_seen = NOW(3) WHERE integration = ? "
-                    + "AND last_seen < NOW(3) - INTERVAL 1 DAY AND " + keyHashIn(chunk.size()))) {
+            try (PreparedStatement ps = c.prepareStatement(sql + keyHashIn(chunk.size()))) {
                 ps.setString(1, integration);
                 for (int i = 0; i < chunk.size(); i++) {
                     ps.setString(i + 2, chunk.get(i));

@@ -24,6 +24,12 @@ public interface IntegrationPipeline {
      */
     SyncRun startRun(RunRequest request);
 
+    /**
+     * Forgets what the dedupe store remembers of these business keys, so their next delivery is promoted even
+     * if unchanged — for a correction after the target was altered or lost rows behind Ferry's back.
+     */
+    void forgetPromotedKeys(java.util.Collection<String> businessKeys);
+
     /** Records a run that could not start (bad configuration, an unreadable position) as FAILED with the reason. */
     void recordFailedStart(String trigger, String reason);
 }

@@ -82,6 +82,15 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
         return positions.all(integration());
     }
 
+    @Override
+    public void forgetPromotedKeys(java.util.Collection<String> businessKeys) {
+        try (Connection c = dataSource.getConnection()) {
+            IdempotencyStore.forget(c, integration(), List.copyOf(businessKeys));
+        } catch (SQLException e) {
+            throw new PipelineException(integration() + ": could not forget " + businessKeys.size() + " keys: " + e.getMessage(), e);
+        }
+    }
+
     /** Operators' "position --set": {@code force} allows a move backwards (confirmed by the operator). */
     public boolean setPosition(Position p, boolean force) {
         boolean moved = positions.set(integration(), p, force);

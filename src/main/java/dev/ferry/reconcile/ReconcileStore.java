@@ -205,23 +205,6 @@ public final class ReconcileStore {
         return out;
     }
 
-    /**
-     * Makes the pipeline's dedupe forget these business keys, so a correction replay is promoted instead of skipped as
-     * "unchanged": the reconciliation has just shown the target does not hold what the idempotency store remembers
-     * (a row deleted or altered outside Ferry). The pipeline offers no such call, and {@code reconcile} must not
-     * be imported by it, so this is the one place the engine writes a pipeline table.
-     */
-    void forgetPromotedKeys(String integration, java.util.Collection<String> businessKeys) {
-        if (businessKeys.isEmpty()) {
-            return;
-        }
-        List<Object> params = new ArrayList<>();
-        params.add(integration);
-        params.addAll(businessKeys);
-        update("DELETE FROM ferry_idempotency WHERE integration = ? AND key_hash IN ("
-                + String.join(",", businessKeys.stream().map(k -> "UNHEX(MD5(?))").toList()) + ")", params.toArray());
-    }
-
     DataSource dataSource() {
         return dataSource;
     }

@@ -203,7 +203,7 @@ public final class Reconciler {
         Set<String> keys = new LinkedHashSet<>();
         fixable.forEach(d -> keys.add(d.key()));
         List<com.fasterxml.jackson.databind.JsonNode> records = def.source().records(scope, keys);
-        store.forgetPromotedKeys(def.integration(), businessKeys(pipeline, records));
+        pipeline.forgetPromotedKeys(businessKeys(pipeline, records));
         try (SyncRun run = pipeline.startRun(RunRequest.of("reconcile-correction", null, null))) {
             run.submit(Batch.of(records, "reconciliation run " + runId + " correction (" + records.size() + " keys)"));
             run.complete();

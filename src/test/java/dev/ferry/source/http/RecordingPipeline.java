@@ -140,6 +140,11 @@ final class RecordingPipeline implements IntegrationPipeline {
     }
 
     @Override
+    public void forgetPromotedKeys(java.util.Collection<String> businessKeys) {
+        throw new UnsupportedOperationException("the HTTP source never forgets keys");
+    }
+
+    @Override
     public void recordFailedStart(String trigger, String reason) {
         failedStarts.add(reason);
     }
