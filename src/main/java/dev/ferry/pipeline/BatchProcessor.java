@@ -144,7 +144,7 @@ final class BatchProcessor {
                 rejections.add(new DeadLetterStore.Rejection(where, i, refusal.field(), describe(where, i, refusal.reason()),
                         record.toString()));
                 if (countDistinct) {
-                    identities[i] = hash64(DeadLetterStore.md5(record.toString()));
+                    identities[i] = KeyHash.of(record.toString());
                 }
                 continue;
             }
@@ -160,14 +160,14 @@ final class BatchProcessor {
             } catch (RecordRejectedException e) {
                 rejections.add(new DeadLetterStore.Rejection(where, i, e.field(), describe(where, i, e.getMessage()), record.toString()));
                 if (countDistinct) {
-                    identities[i] = hash64(DeadLetterStore.md5(record.toString()));
+                    identities[i] = KeyHash.of(record.toString());
                 }
                 continue;
             } catch (ColumnRejection e) {
                 rejections.add(new DeadLetterStore.Rejection(where, i, e.field, describe(where, i, "field '" + e.field + "' " + e.reason),
                         record.toString()));
                 if (countDistinct) {
-                    identities[i] = hash64(DeadLetterStore.md5(record.toString()));
+                    identities[i] = KeyHash.of(record.toString());
                 }
                 continue;
             } catch (RuntimeException | StackOverflowError e) { // e.g. a Groovy expression failing on this record
@@ -176,7 +176,7 @@ final class BatchProcessor {
                 }
                 rejections.add(new DeadLetterStore.Rejection(where, i, "record", describe(where, i, e.toString()), record.toString()));
                 if (countDistinct) {
-                    identities[i] = hash64(DeadLetterStore.md5(record.toString()));
+                    identities[i] = KeyHash.of(record.toString());
                 }
                 continue;
             }
@@ -210,7 +210,7 @@ final class BatchProcessor {
         // Replace mode stages every row, unchanged ones too: the rows of its partitions it does not hold are deleted.
         boolean replace = mapping().target().mode() == dev.ferry.mapping.WriteMode.REPLACE;
         for (MappedRow row : byKey.values()) {
-            if (!replace && run.seen.contains(hash64(DeadLetterStore.md5(row.businessKey())), hash64(row.contentHash()))) {
+            if (!replace && run.seen.contains(KeyHash.of(row.businessKey()), hash64(row.contentHash()))) {
                 n.duplicates++;
             } else {
                 candidates.add(row);
@@ -281,10 +281,10 @@ final class BatchProcessor {
         }
 
         for (MappedRow row : toStage) {
-            run.seen.put(hash64(DeadLetterStore.md5(row.businessKey())), hash64(row.contentHash()));
+            run.seen.put(KeyHash.of(row.businessKey()), hash64(row.contentHash()));
         }
         for (MappedRow row : unchanged) {
-            run.seen.put(hash64(DeadLetterStore.md5(row.businessKey())), hash64(row.contentHash()));
+            run.seen.put(KeyHash.of(row.businessKey()), hash64(row.contentHash()));
         }
         afterPromote.accept(batchId);
         LOG.info("{}: batch {} ({}) promoted: {} received, {} staged, {} inserted, {} updated, {} rejected{}{}",
@@ -558,12 +558,12 @@ final class BatchProcessor {
      */
     private static long recordIdentity(List<MappedRow> rows, JsonNode record) {
         if (rows.isEmpty()) {
-            return hash64(DeadLetterStore.md5(record.toString()));
+            return KeyHash.of(record.toString());
         }
         if (rows.size() == 1) {
-            return hash64(DeadLetterStore.md5(rows.get(0).businessKey()));
+            return KeyHash.of(rows.get(0).businessKey());
         }
-        return hash64(DeadLetterStore.md5(rows.stream().map(MappedRow::businessKey).sorted().collect(Collectors.joining("\u0000"))));
+        return KeyHash.of(rows.stream().map(MappedRow::businessKey).sorted().collect(Collectors.joining("\u0000")));
     }
 
     private static long hash64(String hexHash) {
