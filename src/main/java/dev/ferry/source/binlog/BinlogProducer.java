@@ -1,5 +1,6 @@
 package dev.ferry.source.binlog;
 
+import dev.ferry.pipeline.Alerts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.pipeline.Batch;
@@ -147,7 +148,8 @@ public class BinlogProducer extends DefaultProducer {
     private void fail(RuntimeException e) {
         failure = e.getMessage();
         pending.clear();
-        LOG.error("ALERT {}: binlog CDC stopped: {} — the position stays at the last promoted transaction", integration, e.getMessage());
+        Alerts.raise(Alerts.Level.CRITICAL, integration, "binlog-stopped", "binlog CDC stopped: " + e.getMessage()
+                + " — the position stays at the last promoted transaction");
         stopRouteLater(routeId);
     }
 

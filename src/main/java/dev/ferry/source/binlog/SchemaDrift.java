@@ -1,5 +1,6 @@
 package dev.ferry.source.binlog;
 
+import dev.ferry.pipeline.Alerts;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.mapping.FieldSpec;
 import dev.ferry.mapping.Mapping;
@@ -55,8 +56,8 @@ final class SchemaDrift {
         }
         for (String c : mapped) {
             if (!columns.contains(c) && reported.add(table + "-" + c)) {
-                LOG.error("ALERT {}: source table {} no longer has column '{}' that the mapping reads (dropped or renamed?); "
-                        + "its field gets no value from now on", integration, table, c);
+                Alerts.raise(Alerts.Level.CRITICAL, integration, "binlog-column-dropped", "source table " + table
+                        + " no longer has column '" + c + "' that the mapping reads (dropped or renamed?); its field gets no value from now on");
             }
         }
     }

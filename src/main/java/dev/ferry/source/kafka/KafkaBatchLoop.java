@@ -1,5 +1,6 @@
 package dev.ferry.source.kafka;
 
+import dev.ferry.pipeline.Alerts;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.mapping.LookupSource;
 import dev.ferry.pipeline.Batch;
@@ -490,8 +491,8 @@ public final class KafkaBatchLoop implements Runnable {
         lastLagCheck = now;
         long retryAge = oldestRetryAgeMillis();
         if (!settings.retryAgeThreshold().isZero() && retryAge > settings.retryAgeThreshold().toMillis()) {
-            LOG.warn("ALERT ferry-kafka:{}: the oldest retry has waited {} ms, above the threshold of {} ms", settings.integration(),
-                    retryAge, settings.retryAgeThreshold().toMillis());
+            Alerts.raise(Alerts.Level.WARNING, settings.integration(), "kafka-retry-age", "the oldest retry has waited " + retryAge
+                    + " ms, above the threshold of " + settings.retryAgeThreshold().toMillis() + " ms");
         }
         Set<TopicPartition> assigned = consumer.assignment();
         lag.keySet().retainAll(assigned);
@@ -510,8 +511,8 @@ public final class KafkaBatchLoop implements Runnable {
             long l = Math.max(0, end - from);
             lag.put(tp, l);
             if (settings.lagThreshold() > 0 && l > settings.lagThreshold()) {
-                LOG.warn("ALERT ferry-kafka:{}: backlog of {} messages on {} is above the threshold of {}", settings.integration(), l, tp,
-                        settings.lagThreshold());
+                Alerts.raise(Alerts.Level.WARNING, settings.integration(), "kafka-lag", "backlog of " + l + " messages on " + tp
+                        + " is above the threshold of " + settings.lagThreshold());
             }
         });
     }

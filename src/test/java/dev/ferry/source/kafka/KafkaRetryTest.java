@@ -63,7 +63,7 @@ class KafkaRetryTest extends KafkaTestSupport {
             FerryTestSupport.execute(ferry.ferry, "INSERT INTO dim_country VALUES ('NL')");
             await().atMost(Duration.ofSeconds(60)).until(() -> targetRows(ferry).size() == 2);
             assertThat(targetRows(ferry)).containsExactly("1|user1@example.com|NL", "2|user2@example.com|DE");
-            assertThat(log.text()).contains("ALERT ferry-kafka:user-registrations: the oldest retry has waited");
+            assertThat(log.text()).contains("ALERT user-registrations: the oldest retry has waited");
             retryReader.poll(Duration.ofMillis(500)).forEach(retries::add);
         }
         assertThat(retries).hasSize(2);

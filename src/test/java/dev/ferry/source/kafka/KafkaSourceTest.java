@@ -160,7 +160,7 @@ class KafkaSourceTest extends KafkaTestSupport {
             FerryTestSupport.execute(ferry.ferry, "RENAME TABLE user_account TO user_account_away");
             kafka.send(topic, 0, users(6, 30, "DE"));
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(log.text())
-                    .contains("ALERT ferry-kafka:user-registrations: backlog of 30 messages on " + topic + "-0 is above the threshold of 25"));
+                    .contains("ALERT user-registrations: backlog of 30 messages on " + topic + "-0 is above the threshold of 25"));
             assertThat(ferry.loop().lag()).containsEntry(new TopicPartition(topic, 0), 30L);
             FerryTestSupport.execute(ferry.ferry, "RENAME TABLE user_account_away TO user_account");
             await().atMost(Duration.ofSeconds(60)).until(() -> targetRows(ferry).size() == 35);
