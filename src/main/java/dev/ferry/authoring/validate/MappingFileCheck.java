@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
 final class MappingFileCheck {
 
     private static final Pattern FIELD_EQUALS = Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_.\\[\\]]*)\\s*=\\s*([^=].*?)\\s*");
+    private static final Pattern GROOVY_ERROR = Pattern.compile("ferry_\\w+: \\d+: (.*?) @ line (\\d+), column (\\d+)\\.");
     private static final Pattern FIELD_MESSAGE = Pattern.compile("field '([^']+)'");
     private static final Pattern SETTING_MESSAGE = Pattern.compile(": ((?:source|target|reconcile|delete)\\.?[A-Za-z]*|key|version|timezone|integration)\\b");
 
@@ -197,7 +198,19 @@ final class MappingFileCheck {
         try {
             GroovySandbox.compile(expr, className, where, trustedGroovy);
         } catch (MappingException e) {
-            out.add(doc.problemAt(doc.value(pointer), e.getMessage()));
+            // Groovy's text is "<script>: 1: Unexpected input: '+' @ line 1, column 3.\n  x +* 2\n  ^\n1 error": keep the reason,
+            // point at the column inside a one-line expression
+            Matcher m = GROOVY_ERROR.matcher(e.getMessage());
+            if (m.find()) {
+                int line = Integer.parseInt(m.group(2));
+                int column = Integer.parseInt(m.group(3));
+                String message = where + ": Groovy does not compile: " + m.group(1).strip()
+                        + (line == 1 ? "" : " (line " + line + ", column " + column + " of the expression)");
+                out.add(line == 1 && !expr.contains("\n") ? doc.problemInScalar(doc.value(pointer), column - 1, message)
+                        : doc.problemAt(doc.value(pointer), message));
+            } else {
+                out.add(doc.problemAt(doc.value(pointer), e.getMessage()));
+            }
         }
     }
 
