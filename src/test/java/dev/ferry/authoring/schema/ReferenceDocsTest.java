@@ -25,6 +25,30 @@ class ReferenceDocsTest {
     }
 
     @Test
+    void editorsRouteSchemaAcceptsTheShippedRoutesAndFlagsAMisspeltParameter() throws Exception {
+        com.networknt.schema.JsonSchema schema = com.networknt.schema.JsonSchemaFactory
+                .getInstance(com.networknt.schema.SpecVersion.VersionFlag.V7)
+                .getSchema(new com.fasterxml.jackson.databind.ObjectMapper().readTree(ReferenceDocs.ROUTES_SCHEMA.toFile()));
+        com.fasterxml.jackson.dataformat.yaml.YAMLMapper yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
+        try (var routes = Files.list(Path.of("routes"))) {
+            for (Path route : routes.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                assertThat(schema.validate(yaml.readTree(route.toFile()))).as(route.toString()).isEmpty();
+            }
+        }
+        var misspelt = yaml.readTree("""
+                - route:
+                    id: orders
+                    from:
+                      uri: "direct:orders"
+                      steps:
+                        - to:
+                            uri: "ferry-http:orders"
+                            parameters: { url: "http://x", pagesize: 5, pageSize: "{{orders.size}}" }
+                """);
+        assertThat(schema.validate(misspelt)).singleElement().asString().contains("pagesize");
+    }
+
+    @Test
     void everyDeclaredParameterAppearsInTheReference() throws Exception {
         String md = ReferenceDocs.blocksMarkdown(BlockSchemas.load());
         for (BlockSchema b : BlockSchemas.load().all()) {
