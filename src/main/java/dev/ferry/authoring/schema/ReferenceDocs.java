@@ -66,12 +66,12 @@ public final class ReferenceDocs {
             md.append("- [").append(b.scheme()).append("](#").append(b.scheme()).append(")\n");
         }
         for (BlockSchema b : blocks.all()) {
-            md.append("\n## ").append(b.scheme()).append("\n\n").append(b.description()).append("\n\n");
+            md.append("\n## ").append(b.scheme()).append("\n\n").append(prose(b.description())).append("\n\n");
             md.append("`").append(b.syntax()).append("` — ").append(switch (b.kind()) {
                 case "producer" -> "used with `to:` (after a trigger such as `quartz:` or `direct:`)";
                 case "consumer" -> "starts a route (`from:`)";
                 default -> "used with `from:` or `to:`";
-            }).append("; `").append(b.pathName()).append("`: ").append(cell(b.pathDescription())).append("\n\n");
+            }).append("; `").append(b.pathName()).append("`: ").append(prose(b.pathDescription())).append("\n\n");
             if (b.camelComponent()) {
                 md.append("The parameters Ferry's routes use; every other parameter of Camel's `").append(b.scheme())
                         .append("` component is accepted and checked against Camel's catalog.\n\n");
@@ -83,7 +83,7 @@ public final class ReferenceDocs {
                         .append(" | ").append(p.required() ? "yes" : "")
                         .append(" | ").append(p.defaultValue() == null ? "" : "`" + cell(String.valueOf(p.defaultValue())) + "`")
                         .append(" | ").append(String.join(", ", p.allowed().stream().map(a -> "`" + a + "`").toList()))
-                        .append(" | ").append(cell(p.description())).append(" |\n");
+                        .append(" | ").append(prose(p.description())).append(" |\n");
             }
         }
         return md.toString();
@@ -91,7 +91,7 @@ public final class ReferenceDocs {
 
     static String mappingMarkdown(JsonNode schema) {
         StringBuilder md = new StringBuilder(GENERATED);
-        md.append("\n# Mapping files\n\n").append(schema.path("description").asText()).append("\n\n");
+        md.append("\n# Mapping files\n\n").append(prose(schema.path("description").asText())).append("\n\n");
         section(md, schema, schema, "Top level", "");
         List<String[]> nested = List.of(
                 new String[] {"source", "/properties/source"},
@@ -110,7 +110,7 @@ public final class ReferenceDocs {
     private static void section(StringBuilder md, JsonNode root, JsonNode node, String title, String prefix) {
         md.append("## ").append(title).append("\n\n");
         if (!prefix.isEmpty() && node.has("description")) {
-            md.append(cell(node.get("description").asText())).append("\n\n");
+            md.append(prose(node.get("description").asText())).append("\n\n");
         }
         Set<String> required = new TreeSet<>();
         node.path("required").forEach(r -> required.add(r.asText()));
@@ -125,7 +125,7 @@ public final class ReferenceDocs {
                     .append(" | ").append(required.contains(e.getKey()) ? "yes" : "")
                     .append(" | ").append(target.has("default") ? "`" + cell(target.get("default").asText()) + "`" : "")
                     .append(" | ").append(String.join(", ", allowed))
-                    .append(" | ").append(cell(p.path("description").asText(target.path("description").asText()))).append(" |\n");
+                    .append(" | ").append(prose(p.path("description").asText(target.path("description").asText()))).append(" |\n");
         }
         md.append('\n');
     }
@@ -145,6 +145,11 @@ public final class ReferenceDocs {
             default -> x;
         }).toList();
         return String.join(" or ", words);
+    }
+
+    /** Text outside code spans: {@code <integration>} would read as an HTML tag and vanish. */
+    private static String prose(String text) {
+        return cell(text).replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private static String cell(String text) {
