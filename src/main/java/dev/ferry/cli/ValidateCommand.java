@@ -70,8 +70,8 @@ public final class ValidateCommand implements Callable<Integer> {
                 return ds;
             }
         } catch (SQLException e) {
-            // the url may hold host names only, never the password: safe to show
-            System.err.println("note: database " + url + " not reachable (" + e.getClass().getSimpleName() + "); target tables not checked");
+            // the url without its query, where a password could be written
+            System.err.println("note: database " + url.replaceAll("\\?.*", "") + " not reachable (" + e.getClass().getSimpleName() + "); target tables not checked");
             return null;
         }
     }

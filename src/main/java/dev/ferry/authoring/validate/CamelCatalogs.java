@@ -12,10 +12,7 @@ import org.apache.camel.tooling.model.ComponentModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -80,12 +77,6 @@ final class CamelCatalogs implements AutoCloseable {
                 return null;
             }
         });
-    }
-
-    static List<String> names(Iterator<String> it) {
-        List<String> out = new ArrayList<>();
-        it.forEachRemaining(out::add);
-        return out;
     }
 
     @Override

@@ -34,6 +34,14 @@ final class EndpointCheck {
 
     private final BlockSchemas blocks;
     private final CamelCatalogs camel;
+    /** Endpoints naming an integration, checked against the mapping files once every file has been read. */
+    final List<IntegrationUse> integrationUses = new ArrayList<>();
+
+    /** A block's uri naming an integration ({@code ferry-http:jst-refunds}). */
+    record IntegrationUse(YamlDocument doc, ScalarNode uri, String scheme, String integration) {
+    }
+
+    static final String INTEGRATION = "integration";
 
     EndpointCheck(BlockSchemas blocks, CamelCatalogs camel) {
         this.blocks = blocks;
@@ -93,7 +101,7 @@ final class EndpointCheck {
         if (block != null) {
             checkBlock(doc, block, component, usage, usageKey, uriNode, path, written, anchor, out);
         } else {
-            checkComponent(doc, scheme, component, written, out, Set.of());
+            checkComponent(doc, scheme, component, written, out);
         }
     }
 
@@ -108,6 +116,8 @@ final class EndpointCheck {
         if (path.isBlank()) {
             out.add(doc.problemInScalar(uriNode, 0, s + ": the uri needs the " + block.pathName() + " (" + block.syntax()
                     + ": " + block.pathDescription() + ")"));
+        } else if (INTEGRATION.equals(block.pathName()) && !path.contains("{{")) {
+            integrationUses.add(new IntegrationUse(doc, uriNode, s, path));
         }
         Map<String, Param> byName = new LinkedHashMap<>();
         for (Param p : written) {
@@ -115,7 +125,7 @@ final class EndpointCheck {
             BlockParameter declared = block.parameter(p.name()).orElse(null);
             if (declared == null) {
                 if (block.camelComponent() && component != null) {
-                    checkComponent(doc, s, component, List.of(p), out, Set.of());
+                    checkComponent(doc, s, component, List.of(p), out);
                 } else {
                     String hint = Suggestions.didYouMean(p.name(), block.parameterNames());
                     out.add(at(doc, p, s + ": unknown parameter '" + p.name() + "'"
@@ -133,8 +143,7 @@ final class EndpointCheck {
         }
     }
 
-    private void checkComponent(YamlDocument doc, String scheme, ComponentModel component, List<Param> written, List<Problem> out,
-                                Set<String> skip) {
+    private void checkComponent(YamlDocument doc, String scheme, ComponentModel component, List<Param> written, List<Problem> out) {
         List<ComponentModel.EndpointOptionModel> options = component.getEndpointParameterOptions();
         for (Param p : written) {
             ComponentModel.EndpointOptionModel o = options.stream().filter(x -> x.getName().equals(p.name())).findFirst().orElse(null);
@@ -181,7 +190,7 @@ final class EndpointCheck {
         if (!allowed.isEmpty() && !allowed.contains(v)) {
             String hint = Suggestions.didYouMean(v, allowed);
             out.add(atValue(doc, p, scheme + ": " + p.name() + " '" + v + "' is not one of " + String.join(", ", allowed)
-                    + (hint.isEmpty() ? "" : hint.replace(" (", " ("))));
+                    + hint));
         }
     }
 

@@ -11,6 +11,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -28,6 +30,7 @@ public final class FerryValidator implements AutoCloseable {
     }
 
     private final CamelCatalogs camel = new CamelCatalogs();
+    private final EndpointCheck endpoints;
     private final RouteFileCheck routes;
     private final MappingFileCheck mappings;
     private final ReconcileFileCheck reconciles;
@@ -38,7 +41,8 @@ public final class FerryValidator implements AutoCloseable {
      * @param trustedGroovy {@code ferry.groovy.trusted}: expressions compile without the sandbox
      */
     public FerryValidator(DataSource dataSource, boolean trustedGroovy) {
-        this.routes = new RouteFileCheck(camel, new EndpointCheck(BlockSchemas.load(), camel));
+        this.endpoints = new EndpointCheck(BlockSchemas.load(), camel);
+        this.routes = new RouteFileCheck(camel, endpoints);
         this.mappings = new MappingFileCheck(trustedGroovy);
         this.reconciles = new ReconcileFileCheck(trustedGroovy);
         this.tables = dataSource == null ? null : new TargetTableCheck(dataSource);
@@ -62,13 +66,25 @@ public final class FerryValidator implements AutoCloseable {
                 problems.add(new Problem(p, 1, 1, "no such file or directory"));
             }
         }
+        endpoints.integrationUses.clear();
+        Map<String, Path> integrations = new TreeMap<>();
         for (Path f : files) {
-            problems.addAll(validateFile(f, notes));
+            problems.addAll(validateFile(f, notes, integrations));
+        }
+        if (!integrations.isEmpty()) { // mapping files were among the paths: every block's integration must have one
+            for (EndpointCheck.IntegrationUse use : endpoints.integrationUses) {
+                if (!integrations.containsKey(use.integration())) {
+                    String hint = Suggestions.didYouMean(use.integration(), integrations.keySet());
+                    problems.add(use.doc().problemInScalar(use.uri(), use.scheme().length() + 1, use.scheme() + ": no mapping file defines"
+                            + " integration '" + use.integration() + "'" + (hint.isEmpty() ? " (mappings: "
+                            + String.join(", ", integrations.keySet()) + ")" : hint)));
+                }
+            }
         }
         return new Result(files, problems, notes);
     }
 
-    List<Problem> validateFile(Path file, List<String> notes) {
+    List<Problem> validateFile(Path file, List<String> notes, Map<String, Path> integrations) {
         List<Problem> out = new ArrayList<>();
         Object parsed = YamlDocument.parse(file);
         if (parsed instanceof Problem p) {
@@ -83,11 +99,20 @@ public final class FerryValidator implements AutoCloseable {
         } else if (doc.json.isArray()) {
             out.addAll(doc.duplicates);
             routes.check(doc, out);
-        } else if (mappings.check(doc, out) && tables != null) {
-            try {
-                tables.check(doc, out);
-            } catch (SQLException e) {
-                notes.add(file + ": target table not checked, the database did not answer: " + e.getMessage());
+        } else {
+            boolean sound = mappings.check(doc, out);
+            String integration = doc.json.path("integration").asText("");
+            Path clash = integration.isEmpty() ? null : integrations.putIfAbsent(integration, file);
+            if (clash != null) {
+                out.add(doc.problemAt(doc.value("/integration"), "integration '" + integration + "' is also defined by " + clash
+                        + " (one mapping file per integration)"));
+            }
+            if (sound && tables != null) {
+                try {
+                    tables.check(doc, out);
+                } catch (SQLException e) {
+                    notes.add(file + ": target table not checked, the database did not answer: " + e.getMessage());
+                }
             }
         }
         return out;

@@ -81,7 +81,7 @@ final class RouteFileCheck {
             if (field.find()) {
                 String name = field.group(1);
                 Node key = keyIn(at, name);
-                out.add(doc.problemAt(key != null ? key : at, "unknown field '" + name + "'" + hint(name, key, at)));
+                out.add(doc.problemAt(key != null ? key : at, "unknown field '" + name + "'" + hint(name)));
             } else if (node.find()) {
                 String name = node.group(1);
                 Node key = keyIn(at, name);
@@ -94,7 +94,7 @@ final class RouteFileCheck {
         }
     }
 
-    private String hint(String name, Node key, Node parent) {
+    private String hint(String name) {
         // a field misplaced in a route's mapping is most often a misspelt route field
         String h = Suggestions.didYouMean(name, camel.routeFields);
         return h.isEmpty() ? Suggestions.didYouMean(name, camel.topLevelNames) : h;

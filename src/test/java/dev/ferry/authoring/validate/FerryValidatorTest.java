@@ -243,6 +243,17 @@ class FerryValidatorTest {
     }
 
     @Test
+    void aRouteNamingAnIntegrationWithoutAMappingWhenTheMappingsAreChecked() {
+        Path mapping = FerryTestSupport.writeMapping(dir, "orders.yaml", MAPPING);
+        Path route = FerryTestSupport.writeMapping(dir, "orders-route.yaml", ROUTE.replace("ferry-http:orders", "ferry-http:ordrs"));
+        assertThat(validator.validate(List.of(mapping, route)).problems()).map(p -> p.line() + ":" + p.column() + ": " + p.message())
+                .containsExactly("7:30: ferry-http: no mapping file defines integration 'ordrs' (did you mean 'orders'?)");
+        Path twin = FerryTestSupport.writeMapping(dir, "orders-copy.yaml", MAPPING);
+        assertThat(validator.validate(List.of(mapping, twin)).problems()).map(p -> p.line() + ":" + p.column() + ": " + p.message())
+                .containsExactly("1:14: integration 'orders' is also defined by " + mapping + " (one mapping file per integration)");
+    }
+
+    @Test
     void everyShippedRouteAndMappingValidates() {
         FerryValidator.Result result = validator.validate(List.of(Path.of("routes"), Path.of("mappings")));
         assertThat(result.problems()).isEmpty();
