@@ -42,6 +42,8 @@ final class EndpointCheck {
     }
 
     static final String INTEGRATION = "integration";
+    private static final Set<String> CAMEL_ENDPOINT_OPTIONS = Set.of("bridgeErrorHandler", "exceptionHandler", "exchangePattern",
+            "lazyStartProducer");
 
     EndpointCheck(BlockSchemas blocks, CamelCatalogs camel) {
         this.blocks = blocks;
@@ -123,6 +125,9 @@ final class EndpointCheck {
         for (Param p : written) {
             byName.putIfAbsent(p.name(), p);
             BlockParameter declared = block.parameter(p.name()).orElse(null);
+            if (declared == null && CAMEL_ENDPOINT_OPTIONS.contains(p.name())) {
+                continue; // DefaultEndpoint's own options: Camel binds them on every endpoint
+            }
             if (declared == null) {
                 if (block.camelComponent() && component != null) {
                     checkComponent(doc, s, component, List.of(p), out);
@@ -163,6 +168,9 @@ final class EndpointCheck {
     }
 
     private void checkValue(YamlDocument doc, String scheme, Param p, String type, List<String> allowed, String bean, List<Problem> out) {
+        if ("object".equals(type)) {
+            return; // a map or bean option of a Camel component: written many ways, bound by Camel
+        }
         if (p.value() == null) {
             out.add(at(doc, p, scheme + ": " + p.name() + " must be a single value, not a list or mapping"));
             return;
