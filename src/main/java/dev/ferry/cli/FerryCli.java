@@ -50,7 +50,8 @@ import java.util.concurrent.Callable;
         description = "Integration hub: nothing lost, nothing duplicated, and proof of both.",
         subcommands = {FerryCli.Run.class, FerryCli.Backfill.class, FerryCli.PositionCommand.class, FerryCli.DeadLetters.class,
                 FerryCli.Parked.class, FerryCli.Runs.class, SftpFilesCommand.class, ReconcileCommand.class, FerryCli.Pause.class,
-                FerryCli.Resume.class})
+                FerryCli.Resume.class,
+                TryCommand.class, MappingTestCommand.class}) // authoring: ferry try, ferry test
 public final class FerryCli implements Callable<Integer> {
 
     @Override
