@@ -32,8 +32,14 @@ public final class LivePage {
     }
 
     public static Sample fetch(Mapping mapping, Path routesDir, DataSource positions) throws Exception {
+        return fetch(mapping, routesDir, positions, Map.of());
+    }
+
+    /** @param beans bound in the context first (the routes' {@code #ferryClock}, when a test or the demo controls "now") */
+    public static Sample fetch(Mapping mapping, Path routesDir, DataSource positions, Map<String, Object> beans) throws Exception {
         String uri = endpointUri(mapping.integration(), routesDir);
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            beans.forEach(camel.getRegistry()::bind);
             camel.getPropertiesComponent().setLocation("classpath:application.properties;optional=true,file:application.properties;optional=true");
             camel.start();
             Endpoint endpoint = camel.getEndpoint(uri);
