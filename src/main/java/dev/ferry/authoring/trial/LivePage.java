@@ -52,8 +52,11 @@ public final class LivePage {
                 items.add(new Sample.Item("record " + (i + 1), page.records().get(i)));
             }
             String path = mapping.recordsPath() == null ? "the page" : "records path " + mapping.recordsPath();
+            String from = positions == null ? "; window as on a first run (no database)"
+                    : page.positionsUnreadable() != null ? "; window as on a first run (positions unreadable: " + page.positionsUnreadable() + ")"
+                    : "; window from the committed positions";
             return new Sample("one live page of ferry-http:" + mapping.integration() + " (" + page.where() + ")",
-                    path + ": " + items.size() + " record(s)", items, List.of());
+                    path + ": " + items.size() + " record(s)" + from, items, List.of());
         }
     }
 

@@ -24,7 +24,7 @@ import java.util.Optional;
 public final class FirstPage {
 
     /** The records of the first non-empty page and where they came from; records is empty when the window held none. */
-    public record Page(String where, List<JsonNode> records) {
+    public record Page(String where, List<JsonNode> records, String positionsUnreadable) {
     }
 
     private FirstPage() {
@@ -43,7 +43,8 @@ public final class FirstPage {
                 throw e;
             }
         }
-        return capture.page != null ? capture.page : new Page(capture.lastWhere == null ? "no page" : capture.lastWhere, List.of());
+        Page page = capture.page != null ? capture.page : new Page(capture.lastWhere == null ? "no page" : capture.lastWhere, List.of(), null);
+        return new Page(page.where(), page.records(), capture.positionsUnreadable);
     }
 
     /** Thrown by the capturing run to stop the walk once it holds a page (the pull reports it as a failure; it is not). */
@@ -58,6 +59,7 @@ public final class FirstPage {
         private final SourcePositions positions;
         volatile Page page;
         volatile String lastWhere;
+        volatile String positionsUnreadable;
 
         Capture(Mapping mapping, DataSource db) {
             this.mapping = mapping;
@@ -81,7 +83,15 @@ public final class FirstPage {
 
         @Override
         public Map<String, Position> positions() {
-            return positions == null ? Map.of() : positions.all(integration());
+            if (positions == null) {
+                return Map.of();
+            }
+            try {
+                return positions.all(integration());
+            } catch (RuntimeException e) { // e.g. a database Ferry never ran on: start where a first run would
+                positionsUnreadable = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+                return Map.of();
+            }
         }
 
         @Override
@@ -108,7 +118,7 @@ public final class FirstPage {
         public BatchResult submit(Batch batch) {
             lastWhere = batch.where();
             if (!batch.records().isEmpty()) {
-                page = new Page(batch.where(), batch.records());
+                page = new Page(batch.where(), batch.records(), null);
                 throw new Taken();
             }
             return new BatchResult(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, true, null, List.of());
