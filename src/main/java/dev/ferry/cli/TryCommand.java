@@ -55,7 +55,12 @@ public final class TryCommand implements Callable<Integer> {
         TrialDatabase.Opened db = noDb ? new TrialDatabase.Opened(null, "--no-db") : TrialDatabase.open(settings);
         Sample sample;
         if (live) {
-            sample = LivePage.fetch(m, routes == null ? settings.routesDir() : routes, db.dataSource());
+            try {
+                sample = LivePage.fetch(m, routes == null ? settings.routesDir() : routes, db.dataSource());
+            } catch (RuntimeException e) { // no ferry-http route, a refused answer, the API down: say so, no stack trace
+                System.err.println("ferry try --live: " + e.getMessage());
+                return 2;
+            }
         } else {
             if (!Files.isRegularFile(input)) {
                 System.err.println(input + ": no such file");
