@@ -33,7 +33,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Dev mode: with {@link DevMode#properties} (what {@code ferry run --dev} sets), saving a changed mapping file while
- * Ferry runs replaces the integration's mapping, and the next pull maps its records the new way — no restart.
+ * Ferry runs replaces the integration's mapping, and the next pull maps its records the new way — no restart; a
+ * saved route file replaces its routes and leaves Ferry's own.
  */
 class DevModeReloadTest {
 
@@ -86,6 +87,14 @@ class DevModeReloadTest {
 
                 List<String> added = statusTexts(settings.dbUrl(), firstLoad, false);
                 assertThat(added).hasSizeGreaterThanOrEqualTo(5).allMatch(t -> t.matches("waiting|confirmed|void|merged"));
+
+                // a route file saved while Ferry runs: Camel's route reload replaces that file's routes
+                Path route = routes.resolve("jst-refunds.yaml");
+                Files.writeString(route, Files.readString(route).replace("pageSize: 50", "pageSize: 7"));
+                await().atMost(Duration.ofSeconds(30)).until(() -> main.getCamelContext().getEndpoints().stream()
+                        .anyMatch(e -> e instanceof dev.ferry.source.http.FerryHttpEndpoint h && h.getPageSize() == 7));
+                assertThat(main.getCamelContext().getRoute("ferry-housekeeping")).isNotNull(); // Ferry's own routes stay
+                assertThat(pull(main)).isEqualTo("SUCCEEDED");
             } finally {
                 main.stop();
             }

@@ -118,6 +118,22 @@ class TryCommandTest {
     }
 
     @Test
+    void withoutADatabaseTheSkippedLookupsAreNamedAndTheirFieldsShowTheDefault() throws Exception {
+        Path sample = Files.writeString(dir.resolve("refunds.json"), """
+                {"code": 0, "data": {"datas": [{"as_id": "AS9", "modified": "2026-11-21 10:00:00", "shop_id": 7,
+                  "items": [{"asi_id": 1, "qty": 1, "price": "2.00"}]}]}}
+                """);
+        System.setProperty("ferry.mappings-dir", "mappings");
+
+        CliOutput r = CliOutput.run("try", "--mapping", "jst-refunds", "--input", sample.toString(), "--no-db");
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("(unknown shop)")
+                .contains("note: no database: lookups skipped for dim_shop.shop_id → name (their values show the field's default)\n")
+                .contains("note: database not used: --no-db\n");
+    }
+
+    @Test
     void withADatabaseLookupsAreAnsweredKnownKeysAreUnchangedOrChangedAndNothingIsWritten() throws Exception {
         writeMapping(dir, "parcels.yaml", """
                 integration: parcels
