@@ -37,6 +37,8 @@ public class FerryConfiguration implements CamelConfiguration {
             registry.bind("idempotency." + p.integration(), new FerryIdempotentRepository(ferry.dataSource(), p.integration()));
         }
         Operations.install(camelContext, ferry);
+        // every route's default error handler: Camel's deadLetterChannel into Ferry's dead-letter store (issue 10 item 12)
+        dev.ferry.deadletter.RouteFailures.install(camelContext);
         String housekeepingCron = properties.resolveProperty("ferry.housekeeping.cron").orElse("0 17 3 * * ?");
         camelContext.addRoutes(new RouteBuilder() {
             @Override

@@ -121,7 +121,7 @@ public final class ReconcileLoader {
 
     private static Side side(JsonNode n, String where, List<ColumnCheck> columns, boolean source, DataSource ferryDb, Path file) {
         if (n == null || !n.isObject()) {
-            throw new MappingException(where + ": expected { table | http | file, key, ... }");
+            throw new MappingException(where + ": expected { table | http | file | kafka, key, ... }");
         }
         List<String> key = new ArrayList<>();
         n.path("key").forEach(k -> key.add(k.asText()));
@@ -140,6 +140,11 @@ public final class ReconcileLoader {
                 return new HttpSide(n.get("http").asText(), n.path("records").asText(""), n.path("scopeParam").asText(null),
                         n.path("pageParam").asText(null), n.path("pageSizeParam").asText(null), n.path("pageSize").asInt(100),
                         key, fields, scope, age, zone);
+            }
+            if (n.has("kafka")) {
+                return new KafkaSide(n.path("brokers").asText(null), n.get("kafka").asText(), key, fields, scope, age, zone,
+                        n.path("latest").asBoolean(true), n.has("timeout") ? duration(n.get("timeout").asText(), where + ".timeout")
+                        : Duration.ofSeconds(60));
             }
             if (n.has("file")) {
                 return new FileSide(file.resolveSibling(n.get("file").asText()), Charset.forName(n.path("charset").asText("UTF-8")),

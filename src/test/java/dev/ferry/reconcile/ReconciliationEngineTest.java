@@ -1,6 +1,5 @@
 package dev.ferry.reconcile;
 
-import dev.ferry.LogCapture;
 import com.sun.net.httpserver.HttpServer;
 import dev.ferry.Ferry;
 import dev.ferry.FerryTestSupport;
@@ -250,13 +249,18 @@ class ReconciliationEngineTest {
         target("B1", "shopA", "10.00", "PAID");   // B1 lands between the first and the second re-check
         clock.advance(Duration.ofSeconds(25));
         assertThat(reconciler.recheckDue(def, DAY)).isEqualTo(new Reconciler.Recheck(2, 1, 0));
-        try (LogCapture log = new LogCapture()) {
+        List<dev.ferry.pipeline.Alerts.Alert> alerts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.ferry.pipeline.Alerts.use(alerts::add);
+        try {
             clock.advance(Duration.ofSeconds(30));
             assertThat(reconciler.recheckDue(def, DAY)).isEqualTo(new Reconciler.Recheck(1, 0, 1));
-            assertThat(log.text()).contains("ALERT level=FAIL reconciliation difference confirmed: integration=payment-bills run="
-                    + r.runId() + " MISSING_IN_TARGET key=B2");
-            assertThat(log.text()).doesNotContain("key=B1");
+        } finally {
+            dev.ferry.pipeline.Alerts.use(null);
         }
+        // one alert, through the alert channel, CRITICAL for a lost row; the late B1 raised none
+        assertThat(alerts).extracting(a -> a.level() + " " + a.integration() + " " + a.kind() + " " + a.message())
+                .containsExactly("CRITICAL payment-bills reconciliation-missing-in-target reconciliation run " + r.runId()
+                        + " difference confirmed: MISSING_IN_TARGET key=B2 in the source, not in the target");
         assertThat(queryString(ferry, "SELECT GROUP_CONCAT(CONCAT(business_key, ':', state, ':', checks) ORDER BY business_key)"
                 + " FROM ferry_recon_difference WHERE run_id = " + r.runId())).isEqualTo("B1:LATE:2,B2:CONFIRMED:3");
         assertThat(reconciler.store().run(r.runId()).status()).isEqualTo("MISMATCH");
