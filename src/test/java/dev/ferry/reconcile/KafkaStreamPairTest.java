@@ -75,9 +75,9 @@ class KafkaStreamPairTest {
         assertThat(r.targetRows()).isEqualTo(4);   // T4 once: the last confirmation
         assertThat(r.differences()).extracting(d -> d.category() + " " + d.key() + " " + d.fields() + " " + d.sourceValue() + " / " + d.targetValue())
                 .containsExactly(
-                        "FIELD_MISMATCH T2 [amount] {amount=20.00} / {amount=2.00}",
-                        "MISSING_IN_TARGET T3 [] {amount=30.00} / null",
-                        "MISSING_IN_SOURCE T9 [] null / {amount=90.00}");
+                        "FIELD_MISMATCH T2 [amount] amount=20.00 / amount=2.00",
+                        "MISSING_IN_TARGET T3 [] amount=30.00 / null",
+                        "MISSING_IN_SOURCE T9 [] null / amount=90.00");
         assertThat(r.status()).isEqualTo("MISMATCH");
     }
 
