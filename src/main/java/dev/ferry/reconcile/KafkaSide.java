@@ -28,6 +28,7 @@ import java.util.Properties;
  */
 public final class KafkaSide extends RecordSide {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KafkaSide.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String brokers;
@@ -36,6 +37,7 @@ public final class KafkaSide extends RecordSide {
     private final String scopeField;
     private final boolean latest;
     private final Duration timeout;
+    private long unreadable;
 
     public KafkaSide(String brokers, String topic, List<String> keyFields, List<String> fields, String scopeField, String ageField,
                      ZoneId zone, boolean latest, Duration timeout) {
@@ -66,6 +68,7 @@ public final class KafkaSide extends RecordSide {
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
         Object scopeValue = scope == null ? null : scope.value();
+        unreadable = 0;
         // keyed by business key when only the latest event counts; a list otherwise (duplicates stay visible)
         Map<String, JsonNode> byKey = new LinkedHashMap<>();
         List<JsonNode> all = new ArrayList<>();
@@ -88,6 +91,9 @@ public final class KafkaSide extends RecordSide {
                         continue; // arrived after the snapshot: the next reconciliation sees it
                     }
                     JsonNode event = parse(r);
+                    if (event == null) {
+                        continue;
+                    }
                     if (scopeField != null && scopeValue != null && !scopeValue.toString().equals(Values.text(event.get(scopeField)))) {
                         continue;
                     }
@@ -117,16 +123,26 @@ public final class KafkaSide extends RecordSide {
         return String.join("|", keyFields.stream().map(f -> String.valueOf(Values.text(event.get(f)))).toList());
     }
 
+    /**
+     * The event as a JSON object, or null for a message that is none (a poison message: the integration dead-lettered
+     * it, so it is not a record the target should hold); logged with its place so it can be found.
+     */
     private JsonNode parse(ConsumerRecord<String, String> r) {
         try {
             JsonNode n = r.value() == null ? null : JSON.readTree(r.value());
-            if (n == null || !n.isObject()) {
-                throw new ReconcileException(describe() + " partition " + r.partition() + " offset " + r.offset() + ": not a JSON object");
+            if (n != null && n.isObject()) {
+                return n;
             }
-            return n;
         } catch (IOException e) {
-            throw new ReconcileException(describe() + " partition " + r.partition() + " offset " + r.offset() + ": not JSON: "
-                    + e.getMessage(), e);
+            // not JSON: counted and skipped like a non-object below
         }
+        unreadable++;
+        LOG.warn("{} partition {} offset {}: not a JSON object, left out of the comparison", describe(), r.partition(), r.offset());
+        return null;
+    }
+
+    /** Messages of the last read that were not JSON objects. */
+    public long unreadable() {
+        return unreadable;
     }
 }

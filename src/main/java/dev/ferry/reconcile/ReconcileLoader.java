@@ -142,7 +142,7 @@ public final class ReconcileLoader {
                         key, fields, scope, age, zone);
             }
             if (n.has("kafka")) {
-                return new KafkaSide(n.path("brokers").asText(null), n.get("kafka").asText(), key, fields, scope, age, zone,
+                return new KafkaSide(property(n.path("brokers").asText(null)), n.get("kafka").asText(), key, fields, scope, age, zone,
                         n.path("latest").asBoolean(true), n.has("timeout") ? duration(n.get("timeout").asText(), where + ".timeout")
                         : Duration.ofSeconds(60));
             }
@@ -154,6 +154,34 @@ public final class ReconcileLoader {
             throw new MappingException(where + ": " + e.getMessage(), e);
         }
         throw new MappingException(where + ": name one of table, http, file (Kafka stream pairs are not supported yet)");
+    }
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([^}]+)}}");
+
+    /**
+     * {@code {{kafka.brokers}}}: a system property, else the environment variable in Ferry's convention
+     * ({@code KAFKA_BROKERS}); the definition is read outside Camel's property resolution (the CLI reads it too).
+     */
+    static String property(String text) {
+        if (text == null) {
+            return null;
+        }
+        Matcher m = PLACEHOLDER.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String name = m.group(1).trim();
+            String v = System.getProperty(name);
+            if (v == null) {
+                v = System.getenv(name.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'));
+            }
+            if (v == null) {
+                throw new IllegalArgumentException("{{" + name + "}} is not set (system property " + name + " or environment variable "
+                        + name.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_') + ")");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     private static String required(JsonNode root, String key, String where) {

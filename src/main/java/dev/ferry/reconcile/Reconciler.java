@@ -65,7 +65,7 @@ public final class Reconciler {
             long targetRows;
             int rangeQueries = 0;
             if (def.fast() && def.source() instanceof JdbcTableSide s && def.target() instanceof JdbcTableSide t) {
-                ChecksumDiff fast = new ChecksumDiff(s, t, def.columns(), 16, 2000);
+                ChecksumDiff fast = new ChecksumDiff(s, t, def.columns(), ChecksumDiff.FACTOR, ChecksumDiff.LEAF_ROWS);
                 fast.compare(scope, youngerThan, comparer, diffs::add);
                 sourceRows = fast.sourceRows();
                 targetRows = fast.targetRows();
