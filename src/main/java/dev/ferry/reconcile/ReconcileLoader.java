@@ -134,7 +134,10 @@ public final class ReconcileLoader {
         String age = n.path("age").asText(null);
         try {
             if (n.has("table")) {
-                return new JdbcTableSide(ferryDb, n.get("table").asText(), key, fields, scope, age, zone);
+                // url: another database server (the source system's own); secrets as {{placeholders}}
+                DataSource db = n.has("url") ? SourceDatabases.pool(property(n.get("url").asText()),
+                        property(n.path("username").asText(null)), property(n.path("password").asText(null))) : ferryDb;
+                return new JdbcTableSide(db, n.get("table").asText(), key, fields, scope, age, zone);
             }
             if (n.has("http")) {
                 return new HttpSide(n.get("http").asText(), n.path("records").asText(""), n.path("scopeParam").asText(null),

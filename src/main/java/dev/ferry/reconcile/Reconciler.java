@@ -70,6 +70,11 @@ public final class Reconciler {
                 sourceRows = fast.sourceRows();
                 targetRows = fast.targetRows();
                 rangeQueries = fast.rangeQueries();
+            } else if (def.source() instanceof JdbcTableSide s && def.target() instanceof JdbcTableSide t && s.integerKey() && t.integerKey()) {
+                // two tables (one server or two) with integer keys: both stream in index order, nothing is sorted
+                comparer.compareByNumericKey(s.rowsInKeyOrder(scope, youngerThan), t.rowsInKeyOrder(scope, null), diffs::add);
+                sourceRows = comparer.sourceRows();
+                targetRows = comparer.targetRows();
             } else {
                 comparer.compare(def.source().rows(scope, null, youngerThan), def.target().rows(scope, null, null), diffs::add);
                 sourceRows = comparer.sourceRows();

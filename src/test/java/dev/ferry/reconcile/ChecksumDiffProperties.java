@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Property-based (jqwik): whatever rows are changed, deleted from the target or present only in the target, and
  * wherever they fall in the key space (gaps, neighbours, range edges), the key-range descent of {@link ChecksumDiff}
- * finds exactly those keys, each once, with its category — nothing more, nothing less.
+ * finds exactly those keys, each once, with its category — nothing more, nothing less; and so does the streaming
+ * merge, with keys ordered as text and in the integer key's numeric order.
  */
 class ChecksumDiffProperties {
 
@@ -87,5 +88,15 @@ class ChecksumDiffProperties {
         if (expected.isEmpty()) {
             assertThat(diff.leaves()).as("identical tables: nothing read row by row").isZero();
         }
+        // the streaming merge agrees, with keys ordered as text and in the integer key's index order
+        assertThat(a.integerKey()).isTrue();
+        Map<String, Category> asText = new TreeMap<>();
+        new RecordComparer(cols, List.of(), true).compare(a.rows(Scope.all("props"), null, null), b.rows(Scope.all("props"), null, null),
+                d -> asText.put(d.key(), d.category()));
+        Map<String, Category> inKeyOrder = new TreeMap<>();
+        new RecordComparer(cols, List.of(), true).compareByNumericKey(a.rowsInKeyOrder(Scope.all("props"), null),
+                b.rowsInKeyOrder(Scope.all("props"), null), d -> inKeyOrder.put(d.key(), d.category()));
+        assertThat(asText).isEqualTo(expected);
+        assertThat(inKeyOrder).isEqualTo(expected);
     }
 }

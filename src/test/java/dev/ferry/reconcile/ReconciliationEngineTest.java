@@ -330,6 +330,38 @@ class ReconciliationEngineTest {
     }
 
     @Test
+    void aSourceTableOnAnotherDatabaseServerIsReadThroughItsOwnUrlWithPlaceholderCredentials() throws Exception {
+        String url = dev.ferry.devservices.EmbeddedMariaDb.get().createDatabase("recon_engine_remote");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, dev.ferry.devservices.EmbeddedMariaDb.USER,
+                dev.ferry.devservices.EmbeddedMariaDb.PASSWORD); java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE bill (bill_no VARCHAR(20) PRIMARY KEY, bill_date DATE, merchant VARCHAR(20), amt DECIMAL(14,2),"
+                    + " status VARCHAR(10))");
+            s.execute("INSERT INTO bill VALUES ('R1', '2026-11-20', 'shopA', 10.00, 'PAID'), ('R2', '2026-11-20', 'shopA', 20.00, 'PAID')");
+        }
+        target("R1", "shopA", "10.00", "PAID");
+        System.setProperty("recon.remote.url", url);
+        System.setProperty("recon.remote.password", dev.ferry.devservices.EmbeddedMariaDb.PASSWORD);
+        Path file = mappings.resolve("remote-bills.reconcile.yaml");
+        Files.writeString(file, """
+                integration: payment-bills
+                source: { table: bill, url: "{{recon.remote.url}}", username: %s, password: "{{recon.remote.password}}", key: [bill_no], scope: bill_date }
+                target: { table: payment_bill, key: [bill_no], scope: bill_date }
+                columns: { amount: { source: amt } }
+                recheck: []
+                """.formatted(dev.ferry.devservices.EmbeddedMariaDb.USER));
+        try {
+            ReconcileDefinition def = ReconcileLoader.load(file, ferry.dataSource(), false);
+            Reconciler.Result r = reconciler.run(def, DAY, "test");
+            assertThat(r.differences()).extracting(d -> d.category() + " " + d.key()).containsExactly("MISSING_IN_TARGET R2");
+            assertThat(r.sourceRows()).isEqualTo(2);
+        } finally {
+            Files.delete(file);
+            System.clearProperty("recon.remote.url");
+            System.clearProperty("recon.remote.password");
+        }
+    }
+
+    @Test
     void aBillFileIsComparedWithTheTarget() throws IOException {
         Path file = Files.writeString(mappings.resolve("bills_20261120.csv"),
                 "bill_no,bill_date,merchant,amt,status\nB1,2026-11-20,shopA,10.00,PAID\nB2,2026-11-20,shopA,20.00,PAID\n");
