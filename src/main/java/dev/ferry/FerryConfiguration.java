@@ -39,6 +39,9 @@ public class FerryConfiguration implements CamelConfiguration {
         Operations.install(camelContext, ferry);
         // every route's default error handler: Camel's deadLetterChannel into Ferry's dead-letter store (issue 10 item 12)
         dev.ferry.deadletter.RouteFailures.install(camelContext);
+        if (Boolean.parseBoolean(properties.resolveProperty(dev.ferry.authoring.devmode.DevMode.RELOAD_MAPPINGS).orElse("false"))) {
+            dev.ferry.authoring.devmode.DevMode.installMappingReload(camelContext, ferry); // ferry run --dev: not for production
+        }
         String housekeepingCron = properties.resolveProperty("ferry.housekeeping.cron").orElse("0 17 3 * * ?");
         camelContext.addRoutes(new RouteBuilder() {
             @Override
