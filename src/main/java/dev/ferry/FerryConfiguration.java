@@ -37,6 +37,8 @@ public class FerryConfiguration implements CamelConfiguration {
             registry.bind("idempotency." + p.integration(), new FerryIdempotentRepository(ferry.dataSource(), p.integration()));
         }
         Operations.install(camelContext, ferry);
+        // every route's default error handler: Camel's deadLetterChannel into Ferry's dead-letter store (issue 10 item 12)
+        dev.ferry.deadletter.RouteFailures.install(camelContext);
         if (Boolean.parseBoolean(properties.resolveProperty(dev.ferry.authoring.devmode.DevMode.RELOAD_MAPPINGS).orElse("false"))) {
             dev.ferry.authoring.devmode.DevMode.installMappingReload(camelContext, ferry); // ferry run --dev: not for production
         }

@@ -47,6 +47,10 @@ class FerryConfigurationTest {
             assertThat(main.getCamelContext().createProducerTemplate().requestBody("direct:hello", (Object) null))
                     .isEqualTo("hello from the routes folder");
             assertThat(main.getCamelContext().getRegistry().lookupByName("ferryIntegrations")).isNotNull();
+            // every route's default error handler is Camel's deadLetterChannel into Ferry's dead-letter store
+            assertThat(main.getCamelContext().getCamelContextExtension().getErrorHandlerFactory())
+                    .isInstanceOfSatisfying(org.apache.camel.builder.DeadLetterChannelBuilder.class,
+                            dlc -> assertThat(dlc.getDeadLetterUri()).isEqualTo("ferry-deadletter:route"));
         } finally {
             main.stop();
         }

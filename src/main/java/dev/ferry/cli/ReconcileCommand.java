@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
 /** Operator commands of the reconciliation engine: run one, list differences, review them, show the trend. */
 @Command(name = "reconcile", description = "Reconcile an integration's source against its target; review differences.",
         subcommands = {ReconcileCommand.Run.class, ReconcileCommand.Diffs.class, ReconcileCommand.Ack.class,
-                ReconcileCommand.Resolve.class, ReconcileCommand.Report.class})
+                ReconcileCommand.Resolve.class, ReconcileCommand.Report.class, ReconcileCommand.Csv.class, ReconcileCommand.Trend.class})
 final class ReconcileCommand {
 
     private ReconcileCommand() {
@@ -154,6 +154,57 @@ final class ReconcileCommand {
                         "confirmed", "corrected", "resolved");
                 rows.forEach(t -> System.out.printf("%-24s %-10s %-18s %6d %6d %9d %9d %8d%n", t.integration(), t.day(), t.category(),
                         t.found(), t.late(), t.confirmed(), t.corrected(), t.resolved()));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "csv", description = "A run's differences as CSV (both values, state, review), to stdout or a file.")
+    static final class Csv implements Callable<Integer> {
+        @Parameters(index = "0", description = "Reconciliation run id")
+        long run;
+
+        @Option(names = "--out", description = "Write to this file instead of stdout.")
+        java.nio.file.Path out;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            try (Ferry ferry = Ferry.start(FerryCli.settings())) {
+                String csv = dev.ferry.reconcile.DifferencesCsv.of(new ReconcileStore(ferry.dataSource()), run);
+                if (out != null) {
+                    java.nio.file.Files.writeString(out, csv);
+                    System.out.println("wrote " + out);
+                } else {
+                    System.out.print(csv);
+                }
+                return 0;
+            } catch (ReconcileException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
+        }
+    }
+
+    @Command(name = "trend", description = "Rows checked, differences found, late, mismatched, auto-corrected and resolved per 5m, 1h or 1d bucket (S4.5).")
+    static final class Trend implements Callable<Integer> {
+        @Option(names = "--integration")
+        String integration;
+
+        @Option(names = "--bucket", defaultValue = "1h", description = "5m, 1h or 1d (default ${DEFAULT-VALUE}).")
+        String bucket;
+
+        @Option(names = "--last", defaultValue = "24", description = "How many buckets back from now (default ${DEFAULT-VALUE}).")
+        int last;
+
+        @Override
+        public Integer call() {
+            try (Ferry ferry = Ferry.start(FerryCli.settings())) {
+                List<dev.ferry.reconcile.ReconcileTrends.Row> rows = new dev.ferry.reconcile.ReconcileTrends(ferry.dataSource())
+                        .buckets(integration, dev.ferry.reconcile.ReconcileTrends.Bucket.parse(bucket), last, Clock.systemDefaultZone().instant());
+                System.out.printf("%-24s %-16s %5s %9s %6s %5s %10s %9s %8s%n", "integration", "bucket", "runs", "checked", "found", "late",
+                        "mismatched", "corrected", "resolved");
+                rows.forEach(r -> System.out.printf("%-24s %-16s %5d %9d %6d %5d %10d %9d %8d%n", r.integration(), r.bucket(), r.runs(),
+                        r.checked(), r.found(), r.late(), r.mismatched(), r.corrected(), r.resolved()));
             }
             return 0;
         }

@@ -53,6 +53,13 @@ final class AdminApi extends RouteBuilder {
         read("reconciliations", "/api/reconciliations", m -> ops.ledger().reconciliations(m.getHeader("integration", String.class),
                 "true".equals(m.getHeader("mismatches", String.class)), intParam(m, "limit", 50)));
         read("differences", "/api/reconciliations/{reconciliation}/differences", m -> ops.ledger().differences(longParam(m, "reconciliation")));
+        // the reconciliation engine's reports (issue 10 items 8, 9): a run's differences as CSV, trends in 5m/1h/1d buckets
+        from("platform-http:/api/reconcile/runs/{run}/differences.csv?httpMethodRestrict=GET").routeId("ferry-admin-recon-csv")
+                .process(e -> dev.ferry.reconcile.DifferencesCsv.reply(e, ops.dataSource(), e.getMessage().getHeader("run", String.class)));
+        read("recon-trend", "/api/reconcile/trend", m -> new dev.ferry.reconcile.ReconcileTrends(ops.dataSource()).buckets(
+                m.getHeader("integration", String.class), dev.ferry.reconcile.ReconcileTrends.Bucket.parse(
+                        java.util.Objects.requireNonNullElse(m.getHeader("bucket", String.class), "1h")),
+                intParam(m, "last", 24), java.time.Instant.now()).stream().map(dev.ferry.reconcile.ReconcileTrends.Row::toMap).toList());
         read("records-per-hour", "/api/integrations/{integration}/records-per-hour",
                 m -> ops.ledger().recordsPerHour(known(m), intParam(m, "hours", 48)));
 

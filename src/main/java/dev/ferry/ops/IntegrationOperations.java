@@ -43,6 +43,10 @@ public final class IntegrationOperations {
         return ledger;
     }
 
+    javax.sql.DataSource dataSource() {
+        return ferry.dataSource();
+    }
+
     public List<String> integrations() {
         return ferry.integrations().all().stream().map(p -> p.integration()).sorted().toList();
     }

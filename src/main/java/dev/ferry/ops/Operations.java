@@ -73,6 +73,11 @@ public final class Operations {
         LedgerMetrics metrics = new LedgerMetrics(ops.ledger(), Duration.parse(property(properties, "ferry.metrics.refresh", "PT15S")));
         metrics.bindTo(meters, ops.integrations());
         camel.getRegistry().bind("ferryLedgerMetrics", metrics); // meters hold their source weakly: keep it alive
+        // reconciliation trends (issue 10 item 9): 5 min / 1 h / 1 day trailing buckets, read from the result tables
+        var reconTrends = new dev.ferry.reconcile.ReconcileTrendMetrics(new dev.ferry.reconcile.ReconcileTrends(ferry.dataSource()),
+                Clock.systemUTC(), Duration.parse(property(properties, "ferry.metrics.refresh", "PT15S")));
+        reconTrends.bindTo(meters, ops.integrations());
+        camel.getRegistry().bind("ferryReconcileTrendMetrics", reconTrends);
 
         String webhook = property(properties, "ferry.alerts.webhook.url", "");
         AlertChannel alerts = new AlertChannel(webhook.isBlank() ? null : URI.create(webhook),

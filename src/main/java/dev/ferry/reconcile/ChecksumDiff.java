@@ -1,18 +1,31 @@
 package dev.ferry.reconcile;
 
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * Two tables in one database compared by checksums of key ranges (the data-diff / reladiff method): split the
- * key space into {@code factor} ranges, let the database count and checksum each range on both sides, and
- * descend only into ranges whose checksums differ; a range of at most {@code leafRows} rows is read and compared
+ * key space into {@code factor} ranges, let the database count and checksum every range of a level in one grouped
+ * scan per side (both sides at once), and descend only into ranges whose checksums differ; a range of at most {@code leafRows} rows is read and compared
  * row by row ({@link RecordComparer}, so tolerances still apply). Identical data costs a few aggregate queries
  * instead of moving every row. Keys must be a single integer column (reladiff also splits UUID and
  * alphanumeric keys; Ferry does not yet).
  */
 public final class ChecksumDiff {
+
+    /** Ranges per level: a level is one grouped scan per side whatever the factor, so a wide split costs little. */
+    public static final int FACTOR = 64;
+    /** A range with at most this many rows on each side is read row by row. */
+    public static final long LEAF_ROWS = 2000;
 
     private final JdbcTableSide source;
     private final JdbcTableSide target;
@@ -46,7 +59,7 @@ public final class ChecksumDiff {
         this.leafRows = Math.max(1, leafRows);
     }
 
-    /** Checksum queries run (two per range: one per side). */
+    /** Grouped checksum queries run (two per range descended into: one per side). */
     public int rangeQueries() {
         return rangeQueries;
     }
@@ -57,40 +70,82 @@ public final class ChecksumDiff {
     }
 
     public void compare(Scope scope, Instant youngerThan, RecordComparer comparer, Consumer<Difference> out) {
-        long[] a = source.keyBounds(scope, youngerThan);
-        long[] b = target.keyBounds(scope, null);
-        if (a == null && b == null) {
-            return;
-        }
-        long lo = Math.min(a == null ? Long.MAX_VALUE : a[0], b == null ? Long.MAX_VALUE : b[0]);
-        long hi = Math.max(a == null ? Long.MIN_VALUE : a[1], b == null ? Long.MIN_VALUE : b[1]) + 1;
-        descend(scope, youngerThan, lo, hi, comparer, out, 0);
-    }
-
-    private void descend(Scope scope, Instant youngerThan, long lo, long hi, RecordComparer comparer, Consumer<Difference> out,
-                         int depth) {
-        long[] s = null;
-        long[] t = null;
-        if (depth > 0) {
-            s = source.checksum(scope, sourceColumns, lo, hi, youngerThan);
-            t = target.checksum(scope, targetColumns, lo, hi, null);
-            rangeQueries += 2;
-            if (depth == 1) {
-                sourceRows += s[0];
-                targetRows += t[0];
-            }
-            if (s[0] == t[0] && s[1] == t[1]) {
+        // the two sides' queries run at once on two connections: each is one database thread, and comparing
+        // two tables then costs about one table's scan of wall time instead of two
+        ExecutorService sides = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "checksum-diff");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Both<long[]> bounds = both(sides, () -> source.keyBounds(scope, youngerThan), () -> target.keyBounds(scope, null));
+            long[] a = bounds.source();
+            long[] b = bounds.target();
+            if (a == null && b == null) {
                 return;
             }
+            long lo = Math.min(a == null ? Long.MAX_VALUE : a[0], b == null ? Long.MAX_VALUE : b[0]);
+            long hi = Math.max(a == null ? Long.MIN_VALUE : a[1], b == null ? Long.MIN_VALUE : b[1]) + 1;
+            descend(sides, scope, youngerThan, lo, hi, null, null, comparer, out, 0);
+        } finally {
+            sides.shutdownNow();
         }
+    }
+
+    /**
+     * One level: both sides checksum the {@code factor} sub-ranges of [lo, hi) in one grouped scan each; only
+     * sub-ranges whose count or checksum differ are descended into, and a range of at most {@code leafRows} rows
+     * on both sides is read row by row. {@code s}/{@code t} are the range's own counts, known from the level above.
+     */
+    private void descend(ExecutorService sides, Scope scope, Instant youngerThan, long lo, long hi, long[] s, long[] t,
+                         RecordComparer comparer, Consumer<Difference> out, int depth) {
         if (hi - lo <= 1 || (s != null && Math.max(s[0], t[0]) <= leafRows)) {
             leaves++;
             comparer.compare(source.rowsInRange(scope, lo, hi, youngerThan), target.rowsInRange(scope, lo, hi, null), out);
             return;
         }
         long width = Math.max(1, (hi - lo + factor - 1) / factor);
-        for (long from = lo; from < hi; from += width) {
-            descend(scope, youngerThan, from, Math.min(hi, from + width), comparer, out, depth + 1);
+        Both<Map<Long, long[]>> sums = both(sides, () -> source.bucketChecksums(scope, sourceColumns, lo, hi, width, youngerThan),
+                () -> target.bucketChecksums(scope, targetColumns, lo, hi, width, null));
+        rangeQueries += 2;
+        Map<Long, long[]> sa = sums.source();
+        Map<Long, long[]> ta = sums.target();
+        if (depth == 0) {
+            sa.values().forEach(v -> sourceRows += v[0]);
+            ta.values().forEach(v -> targetRows += v[0]);
+        }
+        TreeSet<Long> buckets = new TreeSet<>(sa.keySet());
+        buckets.addAll(ta.keySet());
+        long[] none = {0, 0};
+        for (long i : buckets) {
+            long[] x = sa.getOrDefault(i, none);
+            long[] y = ta.getOrDefault(i, none);
+            if (x[0] != y[0] || x[1] != y[1]) {
+                long from = lo + i * width;
+                descend(sides, scope, youngerThan, from, Math.min(hi, from + width), x, y, comparer, out, depth + 1);
+            }
+        }
+    }
+
+    private record Both<T>(T source, T target) {
+    }
+
+    private static <T> Both<T> both(ExecutorService sides, Callable<T> source, Callable<T> target) {
+        Future<T> s = sides.submit(source);
+        Future<T> t = sides.submit(target);
+        try {
+            return new Both<>(s.get(), t.get());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReconcileException("checksum comparison interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new ReconcileException(e.getCause().getMessage(), e.getCause());
+        } finally {
+            s.cancel(true);
+            t.cancel(true);
         }
     }
 }

@@ -22,6 +22,9 @@ public record ColumnCheck(String sourceColumn, String targetColumn, BigDecimal e
         if (source == null || target == null) {
             return source == null && target == null;
         }
+        if (source.equals(target)) {
+            return true; // equal values of one type match under every tolerance: the common case, decided without parsing
+        }
         if (precision != null || source instanceof java.time.temporal.Temporal || target instanceof java.time.temporal.Temporal
                 || source instanceof java.util.Date || target instanceof java.util.Date) {
             LocalDateTime a = Values.dateTime(source);

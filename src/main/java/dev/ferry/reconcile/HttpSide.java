@@ -1,5 +1,10 @@
 package dev.ferry.reconcile;
 
+import dev.ferry.source.http.FetchedPage;
+import dev.ferry.source.http.PageRequest;
+import dev.ferry.source.http.Paginator;
+import java.util.Map;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -18,9 +23,9 @@ import java.util.List;
 /**
  * A source API re-queried for the reconciled window (S4.1 "pull"): GET {@code url}, the scope as a query
  * parameter, pages by a page number until a short page, records at a JSON pointer. It answers "what does the
- * source hold now", independently of what the pipeline fetched. The HTTP source's classes in
- * {@code source.http} are package-private and shaped around a promoting run, so this side uses the JDK client
- * (a handful of GETs need no Camel context); a {@code ferry-http} "collect" mode can replace it.
+ * source hold now", independently of what the pipeline fetched. Paging is source.http's ({@link Paginator});
+ * the requests go through the JDK client, because the reconciliation also runs from the CLI without a Camel
+ * context, which source.http's transport needs.
  */
 public final class HttpSide extends RecordSide {
 
@@ -59,29 +64,38 @@ public final class HttpSide extends RecordSide {
     @Override
     List<JsonNode> read(Scope scope) {
         List<JsonNode> out = new ArrayList<>();
-        for (int page = 1; page <= MAX_PAGES; page++) {
+        // source.http's page-number paging decides what to ask next and when the window is exhausted
+        Paginator paginator = pageParam == null ? null : Paginator.byPageNumber(1, pageSize, pageParam, pageSizeParam);
+        PageRequest request = paginator == null ? new PageRequest(1, Map.of(), Map.of(), null, "the only request") : paginator.first();
+        while (request != null) {
+            if (request.number() > MAX_PAGES) {
+                throw new ReconcileException(describe() + ": more than " + MAX_PAGES + " pages");
+            }
             StringBuilder u = new StringBuilder(url);
             char sep = url.contains("?") ? '&' : '?';
             if (scopeParam != null && scope != null && scope.value() != null) {
                 u.append(sep).append(scopeParam).append('=').append(URLEncoder.encode(scope.value().toString(), StandardCharsets.UTF_8));
                 sep = '&';
             }
-            if (pageParam != null) {
-                u.append(sep).append(pageParam).append('=').append(page);
-                if (pageSizeParam != null) {
-                    u.append('&').append(pageSizeParam).append('=').append(pageSize);
+            for (Map.Entry<String, String> q : request.queryParams().entrySet()) {
+                if (q.getKey() == null) {
+                    continue; // no page-size parameter declared: the API's own page size (pageSize says how big it is)
                 }
+                u.append(sep).append(q.getKey()).append('=').append(URLEncoder.encode(q.getValue(), StandardCharsets.UTF_8));
+                sep = '&';
             }
-            JsonNode records = get(u.toString()).at(recordsPointer);
+            URI uri = URI.create(u.toString());
+            JsonNode body = get(u.toString());
+            JsonNode records = body.at(recordsPointer);
             if (!records.isArray()) {
-                throw new ReconcileException(describe() + " page " + page + ": no records array at '" + recordsPointer + "'");
+                throw new ReconcileException(describe() + " " + request.label() + ": no records array at '" + recordsPointer + "'");
             }
-            records.forEach(out::add);
-            if (pageParam == null || records.size() < pageSize) {
-                return out;
-            }
+            List<JsonNode> page = new ArrayList<>();
+            records.forEach(page::add);
+            out.addAll(page);
+            request = paginator == null ? null : paginator.next(new FetchedPage(request, uri, body, page, null));
         }
-        throw new ReconcileException(describe() + ": more than " + MAX_PAGES + " pages");
+        return out;
     }
 
     private JsonNode get(String u) {

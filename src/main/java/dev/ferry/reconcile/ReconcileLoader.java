@@ -121,7 +121,7 @@ public final class ReconcileLoader {
 
     private static Side side(JsonNode n, String where, List<ColumnCheck> columns, boolean source, DataSource ferryDb, Path file) {
         if (n == null || !n.isObject()) {
-            throw new MappingException(where + ": expected { table | http | file, key, ... }");
+            throw new MappingException(where + ": expected { table | http | file | kafka, key, ... }");
         }
         List<String> key = new ArrayList<>();
         n.path("key").forEach(k -> key.add(k.asText()));
@@ -134,12 +134,20 @@ public final class ReconcileLoader {
         String age = n.path("age").asText(null);
         try {
             if (n.has("table")) {
-                return new JdbcTableSide(ferryDb, n.get("table").asText(), key, fields, scope, age, zone);
+                // url: another database server (the source system's own); secrets as {{placeholders}}
+                DataSource db = n.has("url") ? SourceDatabases.pool(property(n.get("url").asText()),
+                        property(n.path("username").asText(null)), property(n.path("password").asText(null))) : ferryDb;
+                return new JdbcTableSide(db, n.get("table").asText(), key, fields, scope, age, zone);
             }
             if (n.has("http")) {
                 return new HttpSide(n.get("http").asText(), n.path("records").asText(""), n.path("scopeParam").asText(null),
                         n.path("pageParam").asText(null), n.path("pageSizeParam").asText(null), n.path("pageSize").asInt(100),
                         key, fields, scope, age, zone);
+            }
+            if (n.has("kafka")) {
+                return new KafkaSide(property(n.path("brokers").asText(null)), n.get("kafka").asText(), key, fields, scope, age, zone,
+                        n.path("latest").asBoolean(true), n.has("timeout") ? duration(n.get("timeout").asText(), where + ".timeout")
+                        : Duration.ofSeconds(60));
             }
             if (n.has("file")) {
                 return new FileSide(file.resolveSibling(n.get("file").asText()), Charset.forName(n.path("charset").asText("UTF-8")),
@@ -149,6 +157,34 @@ public final class ReconcileLoader {
             throw new MappingException(where + ": " + e.getMessage(), e);
         }
         throw new MappingException(where + ": name one of table, http, file (Kafka stream pairs are not supported yet)");
+    }
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([^}]+)}}");
+
+    /**
+     * {@code {{kafka.brokers}}}: a system property, else the environment variable in Ferry's convention
+     * ({@code KAFKA_BROKERS}); the definition is read outside Camel's property resolution (the CLI reads it too).
+     */
+    static String property(String text) {
+        if (text == null) {
+            return null;
+        }
+        Matcher m = PLACEHOLDER.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String name = m.group(1).trim();
+            String v = System.getProperty(name);
+            if (v == null) {
+                v = System.getenv(name.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'));
+            }
+            if (v == null) {
+                throw new IllegalArgumentException("{{" + name + "}} is not set (system property " + name + " or environment variable "
+                        + name.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_') + ")");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     private static String required(JsonNode root, String key, String where) {

@@ -1,5 +1,6 @@
 package dev.ferry.reconcile;
 
+import dev.ferry.pipeline.Alerts;
 import dev.ferry.pipeline.Batch;
 import dev.ferry.pipeline.IntegrationPipeline;
 import dev.ferry.pipeline.RunRequest;
@@ -64,11 +65,16 @@ public final class Reconciler {
             long targetRows;
             int rangeQueries = 0;
             if (def.fast() && def.source() instanceof JdbcTableSide s && def.target() instanceof JdbcTableSide t) {
-                ChecksumDiff fast = new ChecksumDiff(s, t, def.columns(), 16, 2000);
+                ChecksumDiff fast = new ChecksumDiff(s, t, def.columns(), ChecksumDiff.FACTOR, ChecksumDiff.LEAF_ROWS);
                 fast.compare(scope, youngerThan, comparer, diffs::add);
                 sourceRows = fast.sourceRows();
                 targetRows = fast.targetRows();
                 rangeQueries = fast.rangeQueries();
+            } else if (def.source() instanceof JdbcTableSide s && def.target() instanceof JdbcTableSide t && s.integerKey() && t.integerKey()) {
+                // two tables (one server or two) with integer keys: both stream in index order, nothing is sorted
+                comparer.compareByNumericKey(s.rowsInKeyOrder(scope, youngerThan), t.rowsInKeyOrder(scope, null), diffs::add);
+                sourceRows = comparer.sourceRows();
+                targetRows = comparer.targetRows();
             } else {
                 comparer.compare(def.source().rows(scope, null, youngerThan), def.target().rows(scope, null, null), diffs::add);
                 sourceRows = comparer.sourceRows();
@@ -89,8 +95,9 @@ public final class Reconciler {
             boolean warnTotals = totals.stream().anyMatch(f -> f.level() == TotalsCheck.Level.WARN);
             for (TotalsCheck.Finding f : totals) {
                 if (f.level() != TotalsCheck.Level.OK) {
-                    LOG.warn("ALERT level={} reconciliation totals: integration={} run={} group='{}' {}: source {} target {}",
-                            f.level(), def.integration(), runId, f.group(), f.measure(), f.source(), f.target());
+                    Alerts.raise(f.level() == TotalsCheck.Level.FAIL ? Alerts.Level.CRITICAL : Alerts.Level.WARNING, def.integration(),
+                            "reconciliation-totals", "reconciliation run " + runId + " totals " + f.level() + ": group '" + f.group()
+                                    + "' " + f.measure() + ": source " + f.source() + " target " + f.target());
                 }
             }
             String status = failTotals ? "MISMATCH" : !diffs.isEmpty() ? (def.recheck().isEmpty() ? "MISMATCH" : "PENDING")
@@ -223,8 +230,8 @@ public final class Reconciler {
         LOG.info("Reconciliation {} run {}: corrected {} of {} differences by replaying {} source records",
                 def.integration(), runId, corrected, fixable.size(), records.size());
         if (!still.isEmpty()) {
-            LOG.warn("ALERT level=FAIL reconciliation correction left {} keys differing: integration={} run={}",
-                    still.size(), def.integration(), runId);
+            Alerts.raise(Alerts.Level.CRITICAL, def.integration(), "reconciliation-correction",
+                    "reconciliation run " + runId + ": correction left " + still.size() + " key(s) differing: " + still);
         }
         return corrected;
     }
@@ -244,11 +251,18 @@ public final class Reconciler {
         return keys;
     }
 
-    /** Ops may wire a channel later (mail, SMS); until then the ALERT log line is the channel. */
+    /**
+     * A confirmed difference goes to the alert channel (webhook and suppression are ops' business): lost or wrong
+     * rows are CRITICAL, a duplicate key or a broken rule a WARNING. The kind names the category, so repeats of
+     * one category are suppressed together and different categories are not.
+     */
+    static Alerts.Level level(Category category) {
+        return category == Category.DUPLICATE_KEY || category == Category.RULE ? Alerts.Level.WARNING : Alerts.Level.CRITICAL;
+    }
+
     private static void alert(String integration, long runId, Difference d) {
-        LOG.warn("ALERT level={} reconciliation difference confirmed: integration={} run={} {} key={} {}",
-                d.category() == Category.DUPLICATE_KEY || d.category() == Category.RULE ? "WARN" : "FAIL",
-                integration, runId, d.category(), d.key(), d.message());
+        Alerts.raise(level(d.category()), integration, "reconciliation-" + d.category().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                "reconciliation run " + runId + " difference confirmed: " + d.category() + " key=" + d.key() + " " + d.message());
     }
 
     /** Waits out the re-check schedule (for the CLI): re-checks as each becomes due until the pool is empty. */

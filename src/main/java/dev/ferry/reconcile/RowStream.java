@@ -14,12 +14,16 @@ public interface RowStream extends Iterator<SideRow>, AutoCloseable {
     @Override
     void close();
 
+    /** Rows already in memory: nothing to gain from reading them ahead. */
+    interface InMemory extends RowStream {
+    }
+
     /** Rows held in memory, sorted here: for sides that cannot sort at the source (an API, a file). */
     static RowStream sorted(List<SideRow> rows) {
         List<SideRow> copy = new ArrayList<>(rows);
         copy.sort(Comparator.comparing(SideRow::key));
         Iterator<SideRow> it = copy.iterator();
-        return new RowStream() {
+        return new InMemory() {
             @Override
             public boolean hasNext() {
                 return it.hasNext();

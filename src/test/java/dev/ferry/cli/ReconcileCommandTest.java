@@ -72,6 +72,16 @@ class ReconcileCommandTest {
         assertThat(cli(0, "reconcile", "diffs", "--integration", "bills")).contains("0 difference(s)");
         assertThat(cli(0, "reconcile", "report", "--integration", "bills"))
                 .containsPattern("bills\\s+\\d{4}-\\d{2}-\\d{2} MISSING_IN_TARGET\\s+1\\s+0\\s+1\\s+0\\s+1");
+
+        // the run's differences as CSV: header, then one quoted-where-needed line per difference with both values
+        String[] csv = cli(0, "reconcile", "csv", "1").split("\r\n");
+        assertThat(csv[0]).isEqualTo("id,run_id,integration,category,business_key,fields,source_value,target_value,message,state,checks,review,found_at");
+        assertThat(csv[1]).startsWith("1,1,bills,MISSING_IN_TARGET,B2,,amount=5.00,,\"in the source, not in the target\",CONFIRMED,0,RESOLVED,");
+        assertThat(csv).hasSize(2);
+        assertThat(cli(2, "reconcile", "csv", "99")).isEmpty();
+        // the trend in 5-minute buckets: 1 run, 2 rows checked, 1 found, 0 late, 1 mismatched, 0 corrected, 1 resolved
+        assertThat(cli(0, "reconcile", "trend", "--integration", "bills", "--bucket", "5m", "--last", "12"))
+                .containsPattern("bills\\s+\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d[05]\\s+1\\s+2\\s+1\\s+0\\s+1\\s+0\\s+1\\n");
     }
 
     private static String cli(int expectedExit, String... args) {

@@ -89,6 +89,7 @@ public final class FerryDemo {
             step("Starting Ferry (camel-main) with routes/ and mappings/");
             boolean billsOk;
             boolean eventsOk;
+            ReconcileDemo recon = new ReconcileDemo();
             // Go-live was two weeks ago: the first load asks Jushuitan for more than its 7-day limit, so it is sliced.
             Main main = FerryOnSampleApis.start(url, Path.of("mappings"), api, clock, "2026-11-09 00:00:00");
             try {
@@ -117,6 +118,8 @@ public final class FerryDemo {
                 billsOk &= oa.run(customer);
                 step("Kafka: user-registration events (2 poison messages); push: orders from a shop system");
                 eventsOk = events.run(customer);
+                step("Reconciliation: a user_account row broken and one deleted; ferry-reconcile finds and corrects both");
+                eventsOk &= recon.run(template, customer);
             } finally {
                 main.stop();
             }
@@ -124,6 +127,7 @@ public final class FerryDemo {
             System.out.printf("%nUpstream faults Ferry rode through: Kingdee answered %s, Jushuitan answered %s (status → count)%n",
                     api.kingdeeFaults().statusCounts(), api.jstFaults().statusCounts());
             int exit = report(customer, kingdee, jst);
+            System.out.println("Reconciliation (user-registrations topic against user_account): " + recon.summary());
             return billsOk && eventsOk ? exit : 1;
         }
     }

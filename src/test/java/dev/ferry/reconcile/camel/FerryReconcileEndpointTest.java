@@ -160,6 +160,32 @@ class FerryReconcileEndpointTest {
     }
 
     @Test
+    void withoutWaitingTheRunReturnsPendingAndTheHoldingPoolIsReCheckedInTheBackground() throws Exception {
+        Path file = mappings.resolve("orders.reconcile.yaml");
+        String original = java.nio.file.Files.readString(file);
+        java.nio.file.Files.writeString(file, original.replace("recheck: []", "recheck: [300ms, 600ms]"));
+        try {
+            routes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:check").to("ferry-reconcile:orders?date=2026-11-20&waitForRechecks=false");
+                }
+            });
+            Exchange out = camel.createProducerTemplate().send("direct:check", e -> { });
+
+            assertThat(out.getMessage().getHeader(FerryReconcileEndpoint.HEADER_STATUS)).isEqualTo("PENDING");
+            Object runId = out.getMessage().getHeader(FerryReconcileEndpoint.HEADER_RUN_ID);
+            // nobody fixes A2 and A3: after the second re-check both are confirmed and the run is a MISMATCH
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                    assertThat(queryString(ferry, "SELECT CONCAT(r.status, ' ', GROUP_CONCAT(CONCAT(d.business_key, ':', d.state, ':', d.checks)"
+                            + " ORDER BY d.business_key)) FROM ferry_recon_run r JOIN ferry_recon_difference d ON d.run_id = r.id"
+                            + " WHERE r.id = " + runId + " GROUP BY r.status")).isEqualTo("MISMATCH A2:CONFIRMED:2,A3:CONFIRMED:2"));
+        } finally {
+            java.nio.file.Files.writeString(file, original);
+        }
+    }
+
+    @Test
     void correctReplaysTheMissingAndDifferentOrdersThroughTheIntegrationAndTheTargetIsWhole() throws Exception {
         routes(new RouteBuilder() {
             @Override
