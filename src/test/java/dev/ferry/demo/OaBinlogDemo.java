@@ -19,7 +19,7 @@ import java.util.List;
  */
 final class OaBinlogDemo {
 
-    static final String SCHEMA = "oa_src";
+    static final String SCHEMA = "oa"; // the schema mappings/oa-*.reconcile.yaml name
     private static final int EMPLOYEES = 500;
     private static final int ORGANISATIONS = 12;
 
