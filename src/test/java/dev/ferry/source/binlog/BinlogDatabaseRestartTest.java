@@ -43,7 +43,7 @@ class BinlogDatabaseRestartTest extends BinlogTestSupport {
     @Test
     void theSourceDatabaseRestartedMidStreamLosesAndRepeatsNothing() throws Exception {
         source("INSERT INTO employee SELECT seq, CONCAT('Employee ', seq), seq % 5, 1000 + seq, '2020-01-01' FROM seq_1_to_200");
-        start();
+        start(); // ferry-binlog sets the reconnect interval: 2 s
         awaitTargetEqualsSource();
 
         // a writer commits small transactions until told to stop; while the server is down it waits and retries
@@ -60,6 +60,7 @@ class BinlogDatabaseRestartTest extends BinlogTestSupport {
                             + "_to_" + (from + 9));
                     s.execute("UPDATE employee SET salary = salary + 1 WHERE emp_no = 1");
                     c.commit();
+                    pause(20); // ~500 rows/s: enough traffic around the restart, little to catch up after it
                 } catch (SQLException e) {
                     failures.incrementAndGet(); // the server is down: this transaction may or may not have committed
                     pause(200);
@@ -92,7 +93,7 @@ class BinlogDatabaseRestartTest extends BinlogTestSupport {
 
     private static void pause(long millis) {
         try {
-            Thread.sleep(millis); // the writer's retry back-off while the server is down, not a test wait
+            Thread.sleep(millis); // the writer's pace and its back-off while the server is down, not a test wait
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

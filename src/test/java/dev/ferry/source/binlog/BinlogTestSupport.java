@@ -207,7 +207,11 @@ abstract class BinlogTestSupport {
 
     /** Waits until the target holds exactly the source's rows. */
     void awaitTargetEqualsSource() {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        awaitTargetEqualsSource(Duration.ofSeconds(30));
+    }
+
+    void awaitTargetEqualsSource(Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> org.assertj.core.api.Assertions.assertThat(targetRows()).isEqualTo(sourceRows()));
     }
 }
