@@ -98,6 +98,7 @@ abstract class BinlogTestSupport {
         camel = new DefaultCamelContext();
         camel.getRegistry().bind(IntegrationRegistry.BEAN_NAME, ferry.integrations());
         camel.getRegistry().bind("ferryDataSource", ferry.dataSource());
+        camel.getRegistry().bind("ferry", ferry); // for ferry-reconcile:
         PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("oa-employees.yaml", route(parameters)));
         beforeCamelStart(camel);
         camel.start();
