@@ -68,7 +68,17 @@ public final class BinlogBenchmark {
             """;
     private static final String ROW_CRC = "SELECT COUNT(*), SUM(CRC32(CONCAT_WS('|', id, name, amount, note, committed_us))) FROM ";
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run();
+        } catch (Throwable e) {
+            e.printStackTrace(); // the embedded servers' threads would keep the JVM (and exec:java) waiting
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void run() throws Exception {
         int rows = Integer.getInteger("bench.binlog.rows", 1_000_000);
         int rate = Integer.getInteger("bench.binlog.rate", 5_000);
         int txn = Integer.getInteger("bench.binlog.txn", 500);
@@ -214,7 +224,6 @@ public final class BinlogBenchmark {
             camel.stop();
             ferry.close();
         }
-        System.exit(0);
     }
 
     private static String route(int port) {
@@ -234,8 +243,8 @@ public final class BinlogBenchmark {
                         topicPrefix: "binlog-bench"
                         offsetStorage: "%s"
                         schemaHistoryInternal: "%s"
-                    steps:
-                      - to: "ferry-binlog:binlog-bench"
+                      steps:
+                        - to: "ferry-binlog:binlog-bench"
                 """.formatted(port, EmbeddedMariaDb.USER, EmbeddedMariaDb.PASSWORD, BinlogOffsetStore.class.getName(),
                 BinlogSchemaHistory.class.getName());
     }
