@@ -19,7 +19,7 @@ import java.util.List;
  */
 final class OaBinlogDemo {
 
-    static final String SCHEMA = "oa_src";
+    static final String SCHEMA = "oa"; // the schema mappings/oa-*.reconcile.yaml name
     private static final int EMPLOYEES = 500;
     private static final int ORGANISATIONS = 12;
 
@@ -86,6 +86,14 @@ final class OaBinlogDemo {
         System.out.printf("Target vs OA source: employees %d = %d, organisations %d (1 flagged deleted) vs %d live: %s%n",
                 count(target, "SELECT COUNT(*) FROM oa_employee"), sourceCount("employee"),
                 count(target, "SELECT COUNT(*) FROM oa_organisation"), sourceCount("organisation"), ok ? "MATCH" : "DIFFERENT");
+        // ferry-binlog's afterSnapshot ran each integration's reconciliation (routes/oa-binlog.yaml): source table vs target
+        try (Statement s = target.createStatement(); ResultSet rs = s.executeQuery("SELECT integration, status, source_rows, target_rows, "
+                + "range_queries FROM ferry_recon_run WHERE integration LIKE 'oa-%' AND run_trigger = 'after-snapshot' ORDER BY id")) {
+            while (rs.next()) {
+                System.out.printf("Reconciliation after the snapshot, %s: %s (source %d rows, target %d, %d range checksum queries)%n",
+                        rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
+            }
+        }
         return ok;
     }
 

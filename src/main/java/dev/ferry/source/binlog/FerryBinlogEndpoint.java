@@ -40,6 +40,15 @@ public class FerryBinlogEndpoint extends DefaultEndpoint {
     @UriParam(defaultValue = "1000")
     private long idleFlushMillis = 1000;
 
+    /**
+     * A Camel endpoint URI sent one exchange once the snapshot's last batch is promoted (e.g.
+     * {@code ferry-reconcile:oa-employees}, or {@code direct:…}): the hook for a reconciliation after the initial
+     * load. Sent on its own thread, so streaming goes on meanwhile; headers {@value BinlogProducer#HEADER_INTEGRATION},
+     * {@value BinlogProducer#HEADER_SNAPSHOT_ROWS}, {@value BinlogProducer#HEADER_POSITION}.
+     */
+    @UriParam
+    private String afterSnapshot;
+
     public FerryBinlogEndpoint(String uri, FerryBinlogComponent component, String integration) {
         super(uri, component);
         this.integration = integration;
@@ -63,6 +72,14 @@ public class FerryBinlogEndpoint extends DefaultEndpoint {
             throw new IllegalArgumentException("ferry-binlog:" + integration
                     + ": snapshotBatchSize, maxTransactionRows and idleFlushMillis must be positive");
         }
+    }
+
+    public String getAfterSnapshot() {
+        return afterSnapshot;
+    }
+
+    public void setAfterSnapshot(String afterSnapshot) {
+        this.afterSnapshot = afterSnapshot;
     }
 
     public String getIntegration() {

@@ -71,11 +71,20 @@ abstract class BinlogTestSupport {
         name = ("binlog_" + info.getTestMethod().orElseThrow().getName().toLowerCase()).replaceAll("[^a-z0-9_]", "");
         name = name.length() > 50 ? name.substring(0, 50) : name;
         sourceDb = name + "_src";
-        sourceUrl = db.createDatabase(sourceDb);
+        sourceUrl = sourceServer().createDatabase(sourceDb);
         source(SOURCE_TABLE);
         mappings = tmp.resolve("mappings");
         FerryTestSupport.writeMapping(mappings, "oa-employees.yaml", MAPPING);
         settings = FerryTestSupport.freshDatabase(name, mappings, Map.of("ferry.lease.ttl", "PT3S"), TARGET_TABLE);
+    }
+
+    /** The server the source tables live on: the shared embedded MariaDB unless a test class brings its own. */
+    EmbeddedMariaDb sourceServer() {
+        return db;
+    }
+
+    /** Routes or beans a test class adds before the Camel context starts. */
+    void beforeCamelStart(CamelContext camel) throws Exception {
     }
 
     @AfterEach
@@ -89,7 +98,9 @@ abstract class BinlogTestSupport {
         camel = new DefaultCamelContext();
         camel.getRegistry().bind(IntegrationRegistry.BEAN_NAME, ferry.integrations());
         camel.getRegistry().bind("ferryDataSource", ferry.dataSource());
+        camel.getRegistry().bind("ferry", ferry); // for ferry-reconcile:
         PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("oa-employees.yaml", route(parameters)));
+        beforeCamelStart(camel);
         camel.start();
     }
 
@@ -111,7 +122,7 @@ abstract class BinlogTestSupport {
     String route(Map<String, String> overrides) {
         Map<String, String> p = new java.util.LinkedHashMap<>();
         p.put("databaseHostname", "127.0.0.1");
-        p.put("databasePort", String.valueOf(db.port()));
+        p.put("databasePort", String.valueOf(sourceServer().port()));
         p.put("databaseUser", EmbeddedMariaDb.USER);
         p.put("databasePassword", "RAW(" + EmbeddedMariaDb.PASSWORD + ")");
         p.put("databaseServerId", String.valueOf(SERVER_IDS.incrementAndGet()));
@@ -121,7 +132,13 @@ abstract class BinlogTestSupport {
         p.put("offsetStorage", BinlogOffsetStore.class.getName());
         p.put("schemaHistoryInternal", BinlogSchemaHistory.class.getName());
         p.putAll(overrides);
-        String idle = p.remove("idleFlushMillis");
+        StringBuilder options = new StringBuilder(); // ferry-binlog's own options go on its URI
+        for (String option : List.of("idleFlushMillis", "afterSnapshot", "maxTransactionRows")) {
+            String value = p.remove(option);
+            if (value != null) {
+                options.append(options.isEmpty() ? "?" : "&").append(option).append("=").append(value);
+            }
+        }
         StringBuilder params = new StringBuilder();
         p.forEach((k, v) -> params.append("        ").append(k).append(": \"").append(v).append("\"\n"));
         return """
@@ -132,7 +149,7 @@ abstract class BinlogTestSupport {
                       parameters:
                 %s      steps:
                         - to: "ferry-binlog:oa-employees%s"
-                """.formatted(params.toString().replace("        ", "            "), idle == null ? "" : "?idleFlushMillis=" + idle);
+                """.formatted(params.toString().replace("        ", "            "), options);
     }
 
     void source(String... sql) {
@@ -191,7 +208,11 @@ abstract class BinlogTestSupport {
 
     /** Waits until the target holds exactly the source's rows. */
     void awaitTargetEqualsSource() {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        awaitTargetEqualsSource(Duration.ofSeconds(30));
+    }
+
+    void awaitTargetEqualsSource(Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> org.assertj.core.api.Assertions.assertThat(targetRows()).isEqualTo(sourceRows()));
     }
 }
