@@ -24,7 +24,7 @@ class BlockSchemasMatchEndpointsTest {
     @Test
     void everyFerryComponentHasABlockSchema() {
         BlockSchemas blocks = BlockSchemas.load();
-        for (String scheme : List.of("ferry-http", "ferry-sftp", "ferry-kafka", "ferry-publish", "ferry-push", "ferry-binlog")) {
+        for (String scheme : List.of("ferry-http", "ferry-sftp", "ferry-kafka", "ferry-publish", "ferry-push", "ferry-binlog", "ferry-reconcile", "ferry-deadletter")) {
             assertThat(blocks.block(scheme)).as(scheme).isPresent();
         }
         assertThat(blocks.block("debezium-mysql")).get().extracting(BlockSchema::camelComponent).isEqualTo(true);
