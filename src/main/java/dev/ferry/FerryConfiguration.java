@@ -1,5 +1,7 @@
 package dev.ferry;
 
+import dev.ferry.cluster.ClusterSettings;
+import dev.ferry.cluster.PollerLeaderElection;
 import dev.ferry.config.FerrySettings;
 import dev.ferry.ops.Operations;
 import dev.ferry.pipeline.FerryIdempotentRepository;
@@ -37,6 +39,8 @@ public class FerryConfiguration implements CamelConfiguration {
             registry.bind("idempotency." + p.integration(), new FerryIdempotentRepository(ferry.dataSource(), p.integration()));
         }
         Operations.install(camelContext, ferry);
+        // ferry.cluster.enabled: poller routes on one replica (Kubernetes Lease); off = every route runs here
+        PollerLeaderElection.install(camelContext, ClusterSettings.fromLookup(key -> properties.resolveProperty(key).orElse(null)));
         String housekeepingCron = properties.resolveProperty("ferry.housekeeping.cron").orElse("0 17 3 * * ?");
         camelContext.addRoutes(new RouteBuilder() {
             @Override
