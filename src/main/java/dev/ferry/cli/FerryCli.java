@@ -62,7 +62,7 @@ public final class FerryCli implements Callable<Integer> {
         System.exit(new CommandLine(new FerryCli()).execute(args));
     }
 
-    @Command(name = "run", description = {"Start Ferry: every route in the routes folder, every mapping in the mappings folder.",
+    @Command(name = "run", mixinStandardHelpOptions = true, description = {"Start Ferry: every route in the routes folder, every mapping in the mappings folder.",
             "With an integration: run its pull once now and exit (0 = succeeded, 1 = mismatch, 2 = failed)."})
     static final class Run implements Callable<Integer> {
         @Parameters(index = "0", arity = "0..1", description = "Pull this integration once instead of running the schedules.")
