@@ -17,7 +17,7 @@ import java.util.function.Function;
  * @param namespace       {@code ferry.cluster.namespace}: empty = the pod's own namespace (service account)
  * @param podName         {@code ferry.cluster.pod-name}: empty = {@code HOSTNAME}, the pod's name
  * @param masterUrl       {@code ferry.cluster.master-url}: empty = the in-cluster API server
- * @param leaseDuration   {@code ferry.cluster.lease-duration}: a silent leader is replaced after it
+ * @param leaseDuration   {@code ferry.cluster.lease-duration}: a new leader waits it out before starting the pollers
  * @param renewDeadline   {@code ferry.cluster.renew-deadline}: a leader that could not renew stops its pollers after it
  * @param retryPeriod     {@code ferry.cluster.retry-period}: how often each replica looks at the Lease
  * @param pollerSchemes   {@code ferry.cluster.poller-schemes}: routes starting from these components are pollers
@@ -29,7 +29,7 @@ public record ClusterSettings(boolean enabled, String leaseName, Map<String, Str
     /** The group of the poller routes: one Lease, one leader for all of them. */
     public static final String POLLERS = "pollers";
 
-    static final String DEFAULT_POLLER_SCHEMES = "quartz,timer,scheduler,cron,sftp,ftp,ftps,file,sql,"
+    static final String DEFAULT_POLLER_SCHEMES = "quartz,timer,scheduler,cron,sftp,ftp,ftps,file,sql,ferry-reconcile,"
             + "debezium-mysql,debezium-postgres,debezium-sqlserver,debezium-oracle,debezium-mongodb,debezium-db2";
 
     public static ClusterSettings fromLookup(Function<String, String> lookup) {

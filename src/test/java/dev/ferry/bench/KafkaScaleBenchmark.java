@@ -17,7 +17,7 @@ import java.util.List;
 
 /**
  * The scaling figure of the README's "Kubernetes and deployment": one Kafka topic of {@code scale.partitions}
- * partitions (default 4) holding {@code scale.messages} user-registration events (default 40,000), drained into
+ * partitions (default 4) holding {@code scale.messages} user-registration events (default 100,000), drained into
  * MySQL by one Ferry replica, then (fresh database, topic and group) by two replicas of one consumer group. Both
  * replicas run in this JVM against the same embedded broker and database, as two pods would share them; the ratio
  * says what a second replica adds when the database is shared. Each run checks the target holds every user once.
@@ -39,7 +39,7 @@ public final class KafkaScaleBenchmark {
             + "country VARCHAR(2), registered_at DATETIME NOT NULL) DEFAULT CHARSET=utf8mb4";
 
     public static void main(String[] args) throws Exception {
-        int messages = Integer.getInteger("scale.messages", 40_000);
+        int messages = Integer.getInteger("scale.messages", 100_000);
         int partitions = Integer.getInteger("scale.partitions", 4);
         EmbeddedKafka kafka = EmbeddedKafka.get();
         measure(kafka, "warmup", 1, messages / 4, partitions);

@@ -183,6 +183,9 @@ class PollerLeaderElectionTest {
                 // pollers only: the direct pull route (triggered by schedules, the admin API, the CLI) runs on both
                 assertThat(status(follower, "jst-refunds-pull")).isEqualTo(ServiceStatus.Started);
                 assertThat(status(follower, "ferry-housekeeping")).isEqualTo(ServiceStatus.Stopped);
+                // a poller that is off at startup stays off on the leader too (the policy would otherwise start it)
+                assertThat(status(leader, "oa-employees-binlog")).isEqualTo(ServiceStatus.Stopped);
+                assertThat(status(leader, "ferry-housekeeping")).isEqualTo(ServiceStatus.Started);
 
                 // the source moves on while the leader goes: its pod is deleted as Kubernetes does when it terminates
                 refunds.mutate(40, 25);
