@@ -7,7 +7,6 @@ import dev.ferry.devservices.MutableClock;
 import dev.ferry.devservices.SampleApiServer;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,9 +117,5 @@ class RunnableJarIT {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    static String read(Path p) throws IOException {
-        return Files.readString(p);
     }
 }
