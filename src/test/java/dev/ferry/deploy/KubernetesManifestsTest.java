@@ -86,8 +86,9 @@ class KubernetesManifestsTest {
     void everyManifestParsesIntoKubernetesModelsWithNoUnknownField() throws IOException {
         List<HasMetadata> objects = baseObjects();
         objects.addAll(KubernetesModels.parseAll(Files.readString(Path.of("k8s/secret.example.yaml"))));
+        objects.addAll(KubernetesModels.parseAll(Files.readString(Path.of("k8s/cronjob.example.yaml"))));
         assertThat(objects).extracting(HasMetadata::getKind).containsExactlyInAnyOrder(
-                "Deployment", "PodDisruptionBudget", "Role", "RoleBinding", "Secret", "Service", "ServiceAccount");
+                "CronJob", "Deployment", "PodDisruptionBudget", "Role", "RoleBinding", "Secret", "Service", "ServiceAccount");
         for (HasMetadata o : objects) {
             assertThat(KubernetesModels.unknownFields(o)).as(o.getKind() + " " + o.getMetadata().getName()).isEmpty();
         }
@@ -148,6 +149,25 @@ class KubernetesManifestsTest {
         assertThat(ferry.getResources().getLimits()).containsKey("memory");
         assertThat(one(objects, PodDisruptionBudget.class).getSpec().getSelector().getMatchLabels())
                 .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+    }
+
+    @Test
+    void theCronJobExampleRunsOnePullWithTheDeploymentsFoldersAndSettings() throws IOException {
+        io.fabric8.kubernetes.api.model.batch.v1.CronJob job = (io.fabric8.kubernetes.api.model.batch.v1.CronJob)
+                KubernetesModels.parseAll(Files.readString(Path.of("k8s/cronjob.example.yaml"))).get(0);
+        PodSpec pod = job.getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
+        Container once = pod.getContainers().get(0);
+        assertThat(once.getArgs()).containsExactly("run", "jst-refunds", "--once");
+        Deployment deployment = one(baseObjects(), Deployment.class);
+        Container ferry = ferryContainer(deployment);
+        assertThat(once.getImage()).isEqualTo(ferry.getImage());
+        for (String dir : List.of("/etc/ferry/routes", "/etc/ferry/mappings")) {
+            assertThat(configMapMountedAt(pod, once, dir)).isEqualTo(configMapMountedAt(deployment.getSpec().getTemplate().getSpec(), ferry, dir));
+        }
+        assertThat(once.getEnvFrom()).usingRecursiveFieldByFieldElementComparator().isEqualTo(ferry.getEnvFrom());
+        assertThat(once.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getRestartPolicy()).isEqualTo("Never"); // a failed pull (exit 2) is a failed Job, retried by backoffLimit
     }
 
     static String configMapMountedAt(PodSpec pod, Container c, String path) {
