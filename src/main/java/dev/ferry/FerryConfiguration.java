@@ -41,6 +41,9 @@ public class FerryConfiguration implements CamelConfiguration {
         Operations.install(camelContext, ferry);
         // ferry.cluster.enabled: poller routes on one replica (Kubernetes Lease); off = every route runs here
         PollerLeaderElection.install(camelContext, ClusterSettings.fromLookup(key -> properties.resolveProperty(key).orElse(null)));
+        if (Boolean.parseBoolean(properties.resolveProperty(dev.ferry.authoring.devmode.DevMode.RELOAD_MAPPINGS).orElse("false"))) {
+            dev.ferry.authoring.devmode.DevMode.installMappingReload(camelContext, ferry); // ferry run --dev: not for production
+        }
         String housekeepingCron = properties.resolveProperty("ferry.housekeeping.cron").orElse("0 17 3 * * ?");
         camelContext.addRoutes(new RouteBuilder() {
             @Override

@@ -2,6 +2,7 @@ package dev.ferry.cli;
 
 import dev.ferry.Ferry;
 import dev.ferry.FerryConfiguration;
+import dev.ferry.authoring.devmode.DevMode;
 import dev.ferry.config.FerrySettings;
 import dev.ferry.pipeline.BatchResult;
 import dev.ferry.pipeline.PauseStore;
@@ -50,7 +51,8 @@ import java.util.concurrent.Callable;
         description = "Integration hub: nothing lost, nothing duplicated, and proof of both.",
         subcommands = {FerryCli.Run.class, FerryCli.Backfill.class, FerryCli.PositionCommand.class, FerryCli.DeadLetters.class,
                 FerryCli.Parked.class, FerryCli.Runs.class, SftpFilesCommand.class, ReconcileCommand.class, FerryCli.Pause.class,
-                FerryCli.Resume.class})
+                FerryCli.Resume.class,
+                TryCommand.class, MappingTestCommand.class}) // authoring: ferry try, ferry test
 public final class FerryCli implements Callable<Integer> {
 
     @Override
@@ -70,6 +72,8 @@ public final class FerryCli implements Callable<Integer> {
         @Option(names = "--once", description = {"One pull of the integration, then exit with the run's status (0 = SUCCEEDED, "
                 + "1 = mismatch or skipped, 2 = failed): for cron and Kubernetes Jobs. No HTTP or management server, no schedules."})
         boolean once;
+        @Option(names = "--dev", description = "Dev mode, NOT for production: reload routes/ and mappings/ when they change.")
+        boolean devMode;
 
         @Override
         public Integer call() throws Exception {
@@ -84,6 +88,9 @@ public final class FerryCli implements Callable<Integer> {
             }
             Main main = new Main();
             main.configure().addConfiguration(FerryConfiguration.class);
+            if (devMode) {
+                DevMode.properties(settings().routesDir()).forEach(main::addOverrideProperty);
+            }
             main.run();
             return main.getExitCode();
         }
