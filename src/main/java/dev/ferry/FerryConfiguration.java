@@ -1,5 +1,7 @@
 package dev.ferry;
 
+import dev.ferry.cluster.ClusterSettings;
+import dev.ferry.cluster.PollerLeaderElection;
 import dev.ferry.config.FerrySettings;
 import dev.ferry.ops.Operations;
 import dev.ferry.pipeline.FerryIdempotentRepository;
@@ -39,6 +41,8 @@ public class FerryConfiguration implements CamelConfiguration {
         Operations.install(camelContext, ferry);
         // every route's default error handler: Camel's deadLetterChannel into Ferry's dead-letter store (issue 10 item 12)
         dev.ferry.deadletter.RouteFailures.install(camelContext);
+        // ferry.cluster.enabled: poller routes on one replica (Kubernetes Lease); off = every route runs here
+        PollerLeaderElection.install(camelContext, ClusterSettings.fromLookup(key -> properties.resolveProperty(key).orElse(null)));
         if (Boolean.parseBoolean(properties.resolveProperty(dev.ferry.authoring.devmode.DevMode.RELOAD_MAPPINGS).orElse("false"))) {
             dev.ferry.authoring.devmode.DevMode.installMappingReload(camelContext, ferry); // ferry run --dev: not for production
         }

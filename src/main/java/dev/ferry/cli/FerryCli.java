@@ -65,16 +65,23 @@ public final class FerryCli implements Callable<Integer> {
         System.exit(new CommandLine(new FerryCli()).execute(args));
     }
 
-    @Command(name = "run", description = {"Start Ferry: every route in the routes folder, every mapping in the mappings folder.",
+    @Command(name = "run", mixinStandardHelpOptions = true, description = {"Start Ferry: every route in the routes folder, every mapping in the mappings folder.",
             "With an integration: run its pull once now and exit (0 = succeeded, 1 = mismatch, 2 = failed)."})
     static final class Run implements Callable<Integer> {
         @Parameters(index = "0", arity = "0..1", description = "Pull this integration once instead of running the schedules.")
         String integration;
+        @Option(names = "--once", description = {"One pull of the integration, then exit with the run's status (0 = SUCCEEDED, "
+                + "1 = mismatch or skipped, 2 = failed): for cron and Kubernetes Jobs. No HTTP or management server, no schedules."})
+        boolean once;
         @Option(names = "--dev", description = "Dev mode, NOT for production: reload routes/ and mappings/ when they change.")
         boolean devMode;
 
         @Override
         public Integer call() throws Exception {
+            if (once && integration == null) {
+                System.err.println("run --once needs an integration: ferry run <integration> --once");
+                return 2;
+            }
             if (integration != null) {
                 try (OnePull pull = OnePull.start()) {
                     return pull.run(integration, Map.of());
@@ -227,7 +234,11 @@ public final class FerryCli implements Callable<Integer> {
                 return 1;
             }
             System.out.println(done.getMessage().getBody());
-            return "SUCCEEDED".equals(done.getMessage().getHeader(FerryHttpProducer.HEADER_STATUS)) ? 0 : 1;
+            Object status = done.getMessage().getHeader(FerryHttpProducer.HEADER_STATUS);
+            if (status == null && done.getMessage().getBody() instanceof Map<?, ?> summary) {
+                status = summary.get("status"); // ferry-sftp answers with its poll's summary
+            }
+            return "SUCCEEDED".equals(String.valueOf(status)) ? 0 : 1;
         }
 
         @Override
