@@ -13,7 +13,11 @@ import org.apache.camel.ServiceStatus;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -27,6 +31,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -36,12 +42,19 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
+ * Operations in headless Chromium (Debian's chromium + chromium-driver; skipped with the reason where absent),
+ * against one Ferry started for the class.
+ * <p>
  * A real Hawtio 4 (its war from Maven Central in an embedded Jetty) connected to Ferry's Jolokia as a remote
  * connection, driven by headless Chromium: Camel → the {@code routes} folder → select an integration's polling
  * route → Stop, then Start. Whether polling stopped and resumed is checked where it shows — requests counted at
  * the real sample HTTP server and runs in Ferry's ledger — not in the browser.
+ * <p>
+ * Ferry's status page after a real run: its ECharts charts exist (canvas) and carry that run's numbers as the
+ * ledger has them; pausing from the page (admin token typed in) stores the pause and the page shows it.
  */
-class HawtioConsoleBrowserTest {
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OperationsInBrowserTest {
 
     static final String POLL_ROUTE = "kingdee-sales-orders-poll";
 
@@ -128,6 +141,7 @@ class HawtioConsoleBrowserTest {
     }
 
     @Test
+    @Order(1)
     void hawtioStopsAndStartsAnIntegrationsPollingRouteAndPollingStopsAndResumesAtTheSourceApi() throws Exception {
         // Connect → a remote connection to Ferry's Jolokia (what the Connect page saves), opened with ?con=
         browser.get(hawtio.baseUrl());
@@ -160,5 +174,114 @@ class HawtioConsoleBrowserTest {
         waitUpTo(30).until(d -> stateShown(POLL_ROUTE).equals("Started"));
         await().atMost(Duration.ofSeconds(30)).until(() -> api.kingdeeFaults().requests() >= requestsWhenStopped + 2 && kingdeeRuns() >= runsWhenStopped + 2);
         assertThat(camel().getRouteController().getRouteStatus(POLL_ROUTE)).isEqualTo(ServiceStatus.Started);
+    }
+
+    static List<String> rows(String sql) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int c = 1; c <= columns; c++) {
+                    row.append(c > 1 ? " | " : "").append(rs.getString(c));
+                }
+                out.add(row.toString());
+            }
+        }
+        return out;
+    }
+
+    /** A chart as the page drew it: whether ECharts rendered a canvas, its categories and its series. */
+    JsonNode chart(String id) {
+        return OpsFerry.parse((String) browser.executeScript("const el = document.getElementById(arguments[0]);"
+                + "const o = echarts.getInstanceByDom(el).getOption();"
+                + "const canvas = el.querySelector('canvas');"
+                + "return JSON.stringify({canvas: !!canvas && canvas.width > 0, categories: o.xAxis[0].data,"
+                + " series: o.series.map(s => ({name: s.name, data: s.data}))});", id));
+    }
+
+    static JsonNode series(JsonNode chart, String name) {
+        for (JsonNode s : chart.path("series")) {
+            if (name.equals(s.path("name").asText())) {
+                return s.path("data");
+            }
+        }
+        throw new AssertionError("no series " + name + " in " + chart);
+    }
+
+    String stateOnPage(String integration) {
+        return browser.findElement(By.cssSelector("#integrations tr[data-integration='" + integration + "'] td.state")).getText().strip();
+    }
+
+    @Test
+    @Order(2)
+    void statusPageChartsARealRunFromTheLedgerAndPausingFromThePageShowsAsPaused() throws Exception {
+        camel().getRouteController().stopRoute(POLL_ROUTE); // the polling route's runs would crowd the charts
+        camel().createProducerTemplate().send("direct:jst-refunds-pull", e -> { });
+        List<String> run = rows("SELECT id, status, TIMESTAMPDIFF(MICROSECOND, started_at, ended_at) / 1000 FROM ferry_run "
+                + "WHERE integration = 'jst-refunds' ORDER BY id DESC LIMIT 1");
+        assertThat(run).hasSize(1);
+        String[] r = run.get(0).split(" \\| ");
+        assertThat(r[1]).isEqualTo("SUCCEEDED");
+        List<String> perHour = rows("SELECT DATE_FORMAT(started_at, '%Y-%m-%d %H:00'), SUM(inserted + updated) FROM ferry_batch "
+                + "WHERE integration = 'jst-refunds' GROUP BY 1 ORDER BY 1");
+        assertThat(perHour).isNotEmpty();
+
+        browser.get(ferry.server("/status").toString());
+        waitUpTo(30).until(d -> "true".equals(browser.executeScript("return document.body.dataset.loaded")));
+
+        assertThat(stateOnPage("jst-refunds")).isEqualTo("running");
+        WebElement row = browser.findElement(By.cssSelector("#integrations tr[data-integration='jst-refunds']"));
+        assertThat(row.getText()).contains("#" + r[0]).contains("SUCCEEDED");
+
+        JsonNode records = chart("chart-records");
+        assertThat(records.path("canvas").asBoolean()).as("ECharts drew a canvas").isTrue();
+        JsonNode jstPerHour = series(records, "jst-refunds");
+        List<String> shown = new ArrayList<>();
+        for (int i = 0; i < records.path("categories").size(); i++) {
+            if (jstPerHour.get(i).asLong() > 0) {
+                shown.add(records.path("categories").get(i).asText() + " | " + jstPerHour.get(i).asLong());
+            }
+        }
+        assertThat(shown).as("records promoted per hour, as the ledger has them").containsExactlyElementsOf(perHour.stream()
+                .filter(h -> !h.endsWith(" | 0")).toList());
+
+        JsonNode durations = chart("chart-durations");
+        assertThat(durations.path("canvas").asBoolean()).isTrue();
+        int at = -1;
+        for (int i = 0; i < durations.path("categories").size(); i++) {
+            if (durations.path("categories").get(i).asText().equals("#" + r[0])) {
+                at = i;
+            }
+        }
+        assertThat(at).as("the run is on the duration chart").isNotNegative();
+        assertThat(series(durations, "jst-refunds").get(at).asDouble()).isEqualTo(Double.parseDouble(r[2]) / 1000);
+
+        JsonNode differences = chart("chart-differences");
+        assertThat(differences.path("canvas").asBoolean()).isTrue();
+        List<String> checks = rows("SELECT label, missing, different FROM (SELECT id, CONCAT(integration, ' #', id) AS label, missing, "
+                + "different FROM ferry_reconciliation ORDER BY id DESC LIMIT 50) newest ORDER BY id"); // the page charts the newest 50
+        assertThat(checks).anyMatch(c -> c.startsWith("jst-refunds #"));
+        List<String> drawn = new ArrayList<>();
+        for (int i = 0; i < differences.path("categories").size(); i++) {
+            drawn.add(differences.path("categories").get(i).asText() + " | " + series(differences, "missing").get(i).asLong()
+                    + " | " + series(differences, "different").get(i).asLong());
+        }
+        assertThat(drawn).as("reconciliation checks with their differences").containsExactlyElementsOf(checks);
+
+        // pause from the page: the admin token typed in, the pause stored, the page shows it
+        browser.findElement(By.id("token")).sendKeys(OpsFerry.ADMIN_TOKEN);
+        browser.findElement(By.cssSelector("button[data-integration='jst-refunds'][data-action='pause']")).click();
+        waitUpTo(15).until(d -> stateOnPage("jst-refunds").equals("paused"));
+        assertThat(rows("SELECT paused_by, reason FROM ferry_pause")).containsExactly("api | from the status page");
+        assertThat(browser.findElement(By.id("message")).getText()).isEqualTo("jst-refunds: paused");
+        browser.navigate().refresh();
+        waitUpTo(30).until(d -> "true".equals(browser.executeScript("return document.body.dataset.loaded")));
+        assertThat(stateOnPage("jst-refunds")).as("read back from Ferry after a reload").isEqualTo("paused");
+
+        browser.findElement(By.id("token")).sendKeys(OpsFerry.ADMIN_TOKEN);
+        browser.findElement(By.cssSelector("button[data-integration='jst-refunds'][data-action='resume']")).click();
+        waitUpTo(15).until(d -> stateOnPage("jst-refunds").equals("running"));
+        assertThat(rows("SELECT paused_by FROM ferry_pause")).isEmpty();
     }
 }
