@@ -117,6 +117,9 @@ public final class FerryDemo {
                 billsOk &= oa.run(customer);
                 step("Kafka: user-registration events (2 poison messages); push: orders from a shop system");
                 eventsOk = events.run(customer);
+                if (Boolean.getBoolean("demo.hawtio")) {
+                    consoleUntilEnter(main);
+                }
             } finally {
                 main.stop();
             }
@@ -125,6 +128,33 @@ public final class FerryDemo {
                     api.kingdeeFaults().statusCounts(), api.jstFaults().statusCounts());
             int exit = report(customer, kingdee, jst);
             return billsOk && eventsOk ? exit : 1;
+        }
+    }
+
+    /**
+     * {@code -Ddemo.hawtio=true}: a real Hawtio 4 beside the demo's Ferry, connected the way an operator connects
+     * one (Connect → Remote → Ferry's Jolokia), and Ferry's status page; runs until Enter or Ctrl-C.
+     */
+    private static void consoleUntilEnter(Main main) throws Exception {
+        org.apache.camel.spi.PropertiesComponent p = main.getCamelContext().getPropertiesComponent();
+        String managementPort = p.resolveProperty("camel.management.port").orElseThrow();
+        String serverPort = p.resolveProperty("camel.server.port").orElseThrow();
+        int hawtioPort = Integer.getInteger("demo.hawtio.port", dev.ferry.FerryTestSupport.freePort());
+        try (dev.ferry.devservices.HawtioServer hawtio = dev.ferry.devservices.HawtioServer.start(hawtioPort)) {
+            step("Hawtio 4 is running: " + hawtio.baseUrl());
+            System.out.println("   Connect → Remote → Add connection: name ferry, http, host localhost, port " + managementPort
+                    + ", path /observe/jolokia → Connect; then Camel → ferry → routes.");
+            System.out.println("   Or paste into the browser console on the Hawtio page, then open " + hawtio.url("ferry") + " :");
+            System.out.println("   " + dev.ferry.devservices.HawtioServer.connectionScript("ferry", "localhost", Integer.parseInt(managementPort),
+                    "/observe/jolokia"));
+            System.out.println("   Ferry's status page: http://localhost:" + serverPort + "/status   (admin token: "
+                    + p.resolveProperty("ferry.admin.token").filter(t -> !t.isBlank()).map(t -> "as configured").orElse("none set, acts refused") + ")");
+            System.out.println("   Press Enter (or Ctrl-C) to end the demo.");
+            try {
+                System.in.read();
+            } catch (java.io.IOException e) {
+                // stdin closed: end as if Enter was pressed
+            }
         }
     }
 
