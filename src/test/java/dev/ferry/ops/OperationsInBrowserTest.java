@@ -13,6 +13,7 @@ import org.apache.camel.ServiceStatus;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,9 @@ class OperationsInBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(HeadlessChromium.missing().isEmpty(), () -> "browser test skipped: " + HeadlessChromium.missing().orElse(""));
+        if (HeadlessChromium.missing().isPresent()) {
+            return; // each test reports itself skipped with the reason (below)
+        }
         Path mappings = Files.createTempDirectory("ferry-hawtio-mappings");
         try (Stream<Path> files = Files.list(Path.of("mappings"))) {
             for (Path f : files.toList()) {
@@ -86,6 +89,11 @@ class OperationsInBrowserTest {
         ferry = OpsFerry.start(url, mappings, api, clock, Map.of());
         hawtio = HawtioServer.start(FerryTestSupport.freePort());
         browser = HeadlessChromium.start();
+    }
+
+    @BeforeEach
+    void browserPresent() {
+        assumeTrue(HeadlessChromium.missing().isEmpty(), () -> "browser test skipped: " + HeadlessChromium.missing().orElse(""));
     }
 
     @AfterAll
