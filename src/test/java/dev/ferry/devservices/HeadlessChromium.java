@@ -44,6 +44,7 @@ public final class HeadlessChromium {
         // --no-sandbox: CI containers run as root, where Chromium's sandbox refuses to start
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--window-size=1600,1000", "--lang=en-US");
+        // the browser's console, for diagnosing a failing page: driver.manage().logs().get(LogType.BROWSER)
         org.openqa.selenium.logging.LoggingPreferences logs = new org.openqa.selenium.logging.LoggingPreferences();
         logs.enable(org.openqa.selenium.logging.LogType.BROWSER, java.util.logging.Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
