@@ -34,6 +34,8 @@ public final class Ferry implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final IntegrationRegistry registry = new IntegrationRegistry();
     private final DeadLetterStore deadLetters;
+    private JdbcLookupSource lookups;
+    private boolean loadData;
 
     private Ferry(FerrySettings settings, HikariDataSource dataSource) {
         this.settings = settings;
@@ -52,6 +54,8 @@ public final class Ferry implements AutoCloseable {
             Ferry ferry = new Ferry(settings, ds);
             JdbcLookupSource lookups = new JdbcLookupSource(ds, settings.lookupCacheTtl());
             boolean loadData = settings.stagingLoadData() && Database.localInfileEnabled(ds);
+            ferry.lookups = lookups;
+            ferry.loadData = loadData;
             Map<String, Mapping> mappings = MappingLoader.loadAll(settings.mappingsDir(), settings.groovyTrusted());
             for (Mapping mapping : mappings.values()) {
                 TargetTable target = TargetTable.describe(ds, mapping);
@@ -65,6 +69,21 @@ public final class Ferry implements AutoCloseable {
             ds.close();
             throw e;
         }
+    }
+
+    /**
+     * Dev mode: loads a changed mapping file, checks it against its target (the staging table gains new columns) and
+     * replaces its integration's pipeline, so the next batch is mapped the new way. A file that does not load or fit
+     * its target throws, and the pipeline in place stays.
+     */
+    public JdbcIntegrationPipeline reloadMapping(java.nio.file.Path file) {
+        Mapping mapping = MappingLoader.load(file, settings.groovyTrusted());
+        TargetTable target = TargetTable.describe(dataSource, mapping);
+        target.ensureStagingTable(dataSource);
+        JdbcIntegrationPipeline pipeline = new JdbcIntegrationPipeline(dataSource, target, lookups, loadData, settings.leaseTtl());
+        registry.register(pipeline);
+        LOG.info("Integration {} reloaded from {} (dev mode)", mapping.integration(), file);
+        return pipeline;
     }
 
     public IntegrationRegistry integrations() {

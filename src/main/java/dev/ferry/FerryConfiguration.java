@@ -37,6 +37,9 @@ public class FerryConfiguration implements CamelConfiguration {
             registry.bind("idempotency." + p.integration(), new FerryIdempotentRepository(ferry.dataSource(), p.integration()));
         }
         Operations.install(camelContext, ferry);
+        if (Boolean.parseBoolean(properties.resolveProperty(dev.ferry.authoring.devmode.DevMode.RELOAD_MAPPINGS).orElse("false"))) {
+            dev.ferry.authoring.devmode.DevMode.installMappingReload(camelContext, ferry); // ferry run --dev: not for production
+        }
         String housekeepingCron = properties.resolveProperty("ferry.housekeeping.cron").orElse("0 17 3 * * ?");
         camelContext.addRoutes(new RouteBuilder() {
             @Override

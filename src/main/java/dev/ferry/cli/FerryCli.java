@@ -2,6 +2,7 @@ package dev.ferry.cli;
 
 import dev.ferry.Ferry;
 import dev.ferry.FerryConfiguration;
+import dev.ferry.authoring.devmode.DevMode;
 import dev.ferry.config.FerrySettings;
 import dev.ferry.pipeline.BatchResult;
 import dev.ferry.pipeline.PauseStore;
@@ -50,7 +51,8 @@ import java.util.concurrent.Callable;
         description = "Integration hub: nothing lost, nothing duplicated, and proof of both.",
         subcommands = {FerryCli.Run.class, FerryCli.Backfill.class, FerryCli.PositionCommand.class, FerryCli.DeadLetters.class,
                 FerryCli.Parked.class, FerryCli.Runs.class, SftpFilesCommand.class, ReconcileCommand.class, FerryCli.Pause.class,
-                FerryCli.Resume.class, OperationsCommands.Status.class, OperationsCommands.Batches.class})
+                FerryCli.Resume.class, OperationsCommands.Status.class, OperationsCommands.Batches.class,
+                TryCommand.class, MappingTestCommand.class}) // authoring: ferry try, ferry test
 public final class FerryCli implements Callable<Integer> {
 
     @Override
@@ -67,6 +69,8 @@ public final class FerryCli implements Callable<Integer> {
     static final class Run implements Callable<Integer> {
         @Parameters(index = "0", arity = "0..1", description = "Pull this integration once instead of running the schedules.")
         String integration;
+        @Option(names = "--dev", description = "Dev mode, NOT for production: reload routes/ and mappings/ when they change.")
+        boolean devMode;
 
         @Override
         public Integer call() throws Exception {
@@ -77,6 +81,9 @@ public final class FerryCli implements Callable<Integer> {
             }
             Main main = new Main();
             main.configure().addConfiguration(FerryConfiguration.class);
+            if (devMode) {
+                DevMode.properties(settings().routesDir()).forEach(main::addOverrideProperty);
+            }
             main.run();
             return main.getExitCode();
         }

@@ -140,6 +140,11 @@ public final class Mapping {
         return out;
     }
 
+    /** {@code source.records} as written, or null when the page is the record (or its elements are). */
+    public String recordsPath() {
+        return records == null ? null : records.getPath();
+    }
+
     /** Fields in declaration order. */
     public List<FieldSpec> fields() {
         return fields;

@@ -87,6 +87,7 @@ public final class MappingLoader {
             files = list.filter(Files::isRegularFile)
                     .filter(p -> p.getFileName().toString().endsWith(".yaml") || p.getFileName().toString().endsWith(".yml"))
                     .filter(p -> !p.getFileName().toString().contains(".reconcile.")) // reconciliation files beside the mappings
+                    .filter(p -> !p.getFileName().toString().endsWith(".test.yaml")) // ferry test's files beside the mappings
                     .sorted()
                     .toList();
         } catch (IOException e) {

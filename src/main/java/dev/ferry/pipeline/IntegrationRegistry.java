@@ -3,14 +3,15 @@ package dev.ferry.pipeline;
 import java.util.Collection;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /** Every integration Ferry knows, by name (the mapping file's {@code integration}). Bound as bean {@code ferryIntegrations}. */
 public final class IntegrationRegistry {
 
     public static final String BEAN_NAME = "ferryIntegrations";
 
-    private final Map<String, IntegrationPipeline> pipelines = new TreeMap<>();
+    // concurrent: dev mode replaces a pipeline while routes look theirs up
+    private final Map<String, IntegrationPipeline> pipelines = new ConcurrentSkipListMap<>();
 
     public void register(IntegrationPipeline pipeline) {
         pipelines.put(pipeline.integration(), pipeline);
