@@ -51,7 +51,7 @@ import java.util.concurrent.Callable;
         description = "Integration hub: nothing lost, nothing duplicated, and proof of both.",
         subcommands = {FerryCli.Run.class, FerryCli.Backfill.class, FerryCli.PositionCommand.class, FerryCli.DeadLetters.class,
                 FerryCli.Parked.class, FerryCli.Runs.class, SftpFilesCommand.class, ReconcileCommand.class, FerryCli.Pause.class,
-                FerryCli.Resume.class,
+                FerryCli.Resume.class, OperationsCommands.Status.class, OperationsCommands.Batches.class,
                 TryCommand.class, MappingTestCommand.class, // authoring: ferry try, ferry test
                 ValidateCommand.class}) // authoring: ferry validate
 public final class FerryCli implements Callable<Integer> {
@@ -106,10 +106,13 @@ public final class FerryCli implements Callable<Integer> {
         String from;
         @Option(names = "--to", required = true, description = "Window end (exclusive).")
         String to;
+        @Option(names = "--progress", defaultValue = "auto", description = "auto (a bar on stderr on a terminal), always, never.")
+        String progress;
 
         @Override
         public Integer call() throws Exception {
-            try (OnePull pull = OnePull.start()) {
+            try (OnePull pull = OnePull.start(); ProgressBar bar = OperationsCommands.bar(progress, "backfill " + integration);
+                 OperationsCommands.BackfillProgress watch = OperationsCommands.BackfillProgress.watch(pull.dataSource(), integration, from, to, bar)) {
                 return pull.run(integration, Map.of(FerryHttpProducer.HEADER_BACKFILL_FROM, from, FerryHttpProducer.HEADER_BACKFILL_TO, to));
             }
         }
@@ -241,6 +244,10 @@ public final class FerryCli implements Callable<Integer> {
             return "SUCCEEDED".equals(String.valueOf(status)) ? 0 : 1;
         }
 
+        javax.sql.DataSource dataSource() {
+            return main.getCamelContext().getRegistry().lookupByNameAndType("ferry", Ferry.class).dataSource();
+        }
+
         @Override
         public void close() {
             main.stop();
@@ -285,14 +292,32 @@ public final class FerryCli implements Callable<Integer> {
             String integration;
             @Option(names = "--id", description = "Only these dead letter ids (default: all NEW ones).")
             List<Long> ids = List.of();
+            @Option(names = "--chunk", defaultValue = "500", description = "Dead letters per batch (default ${DEFAULT-VALUE}).")
+            int chunk;
+            @Option(names = "--progress", defaultValue = "auto", description = "auto (a bar on stderr on a terminal), always, never.")
+            String progress;
 
             @Override
             public Integer call() {
-                try (Ferry ferry = Ferry.start(settings())) {
-                    BatchResult r = ferry.pipeline(integration).replayDeadLetters(ids);
+                try (Ferry ferry = Ferry.start(settings()); ProgressBar bar = OperationsCommands.bar(progress, "replay " + integration)) {
+                    // replayed in chunks, one batch each, so a long replay shows progress and commits as it goes
+                    List<Long> todo = !ids.isEmpty() ? ids : ferry.deadLetters().list(integration, "NEW", 100_000).stream()
+                            .map(DeadLetterStore.DeadLetter::id).toList();
+                    long received = 0, promoted = 0, inserted = 0, updated = 0, rejected = 0;
+                    for (int i = 0; i < todo.size(); i += Math.max(1, chunk)) {
+                        BatchResult r = ferry.pipeline(integration).replayDeadLetters(todo.subList(i, Math.min(todo.size(), i + Math.max(1, chunk))));
+                        received += r.received();
+                        promoted += r.promoted();
+                        inserted += r.inserted();
+                        updated += r.updated();
+                        rejected += r.rejected();
+                        int done = Math.min(todo.size(), i + Math.max(1, chunk));
+                        bar.show((double) done / todo.size(), done + "/" + todo.size() + " dead letters, " + rejected + " rejected again");
+                    }
+                    bar.close();
                     System.out.printf("replayed %d: %d promoted (%d new, %d updated), %d rejected again%n",
-                            r.received(), r.promoted(), r.inserted(), r.updated(), r.rejected());
-                    return r.rejected() == 0 ? 0 : 1;
+                            received, promoted, inserted, updated, rejected);
+                    return rejected == 0 ? 0 : 1;
                 }
             }
         }

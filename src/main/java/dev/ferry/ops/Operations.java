@@ -14,7 +14,6 @@ import org.slf4j.LoggerFactory;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,11 +78,8 @@ public final class Operations {
         reconTrends.bindTo(meters, ops.integrations());
         camel.getRegistry().bind("ferryReconcileTrendMetrics", reconTrends);
 
-        String webhook = property(properties, "ferry.alerts.webhook.url", "");
-        AlertChannel alerts = new AlertChannel(webhook.isBlank() ? null : URI.create(webhook),
-                property(properties, "ferry.alerts.webhook.token", ""),
-                Alerts.Level.valueOf(property(properties, "ferry.alerts.webhook.level", "WARNING")),
-                Duration.parse(property(properties, "ferry.alerts.suppress-for", "PT15M")), Clock.systemUTC());
+        List<AlertSink> sinks = AlertSinks.configured(properties);
+        AlertChannel alerts = new AlertChannel(sinks, Duration.parse(property(properties, "ferry.alerts.suppress-for", "PT15M")), Clock.systemUTC());
         Alerts.use(alerts);
 
         // The CLI's one-shot runs start Ferry without its HTTP server (a serving Ferry may hold the port).
@@ -107,11 +103,11 @@ public final class Operations {
                 }
             }
         });
-        LOG.info("Operations: MBeans {}:type=integration for {}, admin API /api, status page /status, alerts to log{}",
-                JMX_DOMAIN, ops.integrations(), webhook.isBlank() ? "" : " and a webhook");
+        LOG.info("Operations: MBeans {}:type=integration for {}, admin API /api, status page /status, alerts to the log{}",
+                JMX_DOMAIN, ops.integrations(), sinks.stream().map(k -> ", the " + k.name()).collect(java.util.stream.Collectors.joining()));
     }
 
-    private static String property(PropertiesComponent properties, String key, String fallback) {
+    static String property(PropertiesComponent properties, String key, String fallback) {
         return properties.resolveProperty(key).filter(v -> !v.isBlank()).orElse(fallback);
     }
 }

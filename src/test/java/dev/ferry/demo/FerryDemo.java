@@ -120,6 +120,9 @@ public final class FerryDemo {
                 eventsOk = events.run(customer);
                 step("Reconciliation: a user_account row broken and one deleted; ferry-reconcile finds and corrects both");
                 eventsOk &= recon.run(template, customer);
+                if (Boolean.getBoolean("demo.hawtio")) {
+                    consoleUntilEnter(main);
+                }
             } finally {
                 main.stop();
             }
@@ -129,6 +132,33 @@ public final class FerryDemo {
             int exit = report(customer, kingdee, jst);
             System.out.println("Reconciliation (user-registrations topic against user_account): " + recon.summary());
             return billsOk && eventsOk ? exit : 1;
+        }
+    }
+
+    /**
+     * {@code -Ddemo.hawtio=true}: a real Hawtio 4 beside the demo's Ferry, connected the way an operator connects
+     * one (Connect → Remote → Ferry's Jolokia), and Ferry's status page; runs until Enter or Ctrl-C.
+     */
+    private static void consoleUntilEnter(Main main) throws Exception {
+        org.apache.camel.spi.PropertiesComponent p = main.getCamelContext().getPropertiesComponent();
+        String managementPort = p.resolveProperty("camel.management.port").orElseThrow();
+        String serverPort = p.resolveProperty("camel.server.port").orElseThrow();
+        int hawtioPort = Integer.getInteger("demo.hawtio.port", dev.ferry.FerryTestSupport.freePort());
+        try (dev.ferry.devservices.HawtioServer hawtio = dev.ferry.devservices.HawtioServer.start(hawtioPort)) {
+            step("Hawtio 4 is running: " + hawtio.baseUrl());
+            System.out.println("   Connect → Remote → Add connection: name ferry, http, host localhost, port " + managementPort
+                    + ", path /observe/jolokia → Connect; then Camel → ferry → routes.");
+            System.out.println("   Or paste into the browser console on the Hawtio page, then open " + hawtio.url("ferry") + " :");
+            System.out.println("   " + dev.ferry.devservices.HawtioServer.connectionScript("ferry", "localhost", Integer.parseInt(managementPort),
+                    "/observe/jolokia"));
+            System.out.println("   Ferry's status page: http://localhost:" + serverPort + "/status   (admin token: "
+                    + p.resolveProperty("ferry.admin.token").filter(t -> !t.isBlank()).map(t -> "as configured").orElse("none set, acts refused") + ")");
+            System.out.println("   Press Enter (or Ctrl-C) to end the demo.");
+            try {
+                System.in.read();
+            } catch (java.io.IOException e) {
+                // stdin closed: end as if Enter was pressed
+            }
         }
     }
 

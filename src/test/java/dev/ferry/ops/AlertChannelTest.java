@@ -46,7 +46,7 @@ class AlertChannelTest {
     void repeatsWithinTheWindowAreSuppressedAndCountedInTheNextDeliveryAndLowLevelsStayInTheLog() {
         MutableClock clock = MutableClock.at("2026-11-23 10:00:00");
         URI hook = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook");
-        try (AlertChannel channel = new AlertChannel(hook, "hook-secret", Alerts.Level.CRITICAL, Duration.ofMinutes(15), clock)) {
+        try (AlertChannel channel = new AlertChannel(List.of(new WebhookAlertSink(hook, "hook-secret", Alerts.Level.CRITICAL)), Duration.ofMinutes(15), clock)) {
             channel.raise(new Alerts.Alert(Alerts.Level.CRITICAL, "payment-bills", "sftp-unusable", "SFTP server unusable for 3 polls"));
             channel.raise(new Alerts.Alert(Alerts.Level.CRITICAL, "payment-bills", "sftp-unusable", "SFTP server unusable for 4 polls"));
             channel.raise(new Alerts.Alert(Alerts.Level.CRITICAL, "payment-bills", "sftp-unusable", "SFTP server unusable for 5 polls"));

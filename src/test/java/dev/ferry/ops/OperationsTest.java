@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.Ferry;
 import dev.ferry.FerryTestSupport;
+import dev.ferry.LogCapture;
 import dev.ferry.devservices.EmbeddedMariaDb;
 import dev.ferry.devservices.JstRefunds;
 import dev.ferry.devservices.KingdeeSalesOrders;
@@ -56,12 +57,17 @@ class OperationsTest {
     static OpsFerry ferry;
     static Connection db;
     static HttpServer webhook;
+    static final String WEBHOOK_TOKEN = "hook-t0ken-5ecret";
+    static final List<String> webhookAuthorizations = new CopyOnWriteArrayList<>();
+    static LogCapture logs;
     static final List<JsonNode> alertsReceived = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
         webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        logs = new LogCapture(); // from before Ferry starts: its startup lines are checked for secrets too
         webhook.createContext("/alerts", ex -> {
+            webhookAuthorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
             alertsReceived.add(OpsFerry.parse(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
             ex.sendResponseHeaders(204, -1);
             ex.close();
@@ -86,7 +92,8 @@ class OperationsTest {
         api = SampleApiServer.builder().kingdee(new KingdeeSalesOrders(clock, 40, 48, 3L)).jst(new JstRefunds(clock, 120, 24, 3L))
                 .clock(clock).start();
         ferry = OpsFerry.start(url, mappings, api, clock, Map.of(
-                "ferry.alerts.webhook.url", "http://127.0.0.1:" + webhook.getAddress().getPort() + "/alerts"));
+                "ferry.alerts.webhook.url", "http://127.0.0.1:" + webhook.getAddress().getPort() + "/alerts",
+                "ferry.alerts.webhook.token", WEBHOOK_TOKEN));
     }
 
     @AfterAll
@@ -102,6 +109,9 @@ class OperationsTest {
         }
         if (db != null) {
             db.close();
+        }
+        if (logs != null) {
+            logs.close();
         }
     }
 
@@ -316,6 +326,40 @@ class OperationsTest {
 
     @Test
     @Order(9)
+    void noSecretInAnyLogLineAdminApiAnswerOrJmxAttribute() throws Exception {
+        List<String> secrets = List.of(api.jstApiKey(), api.kingdeeToken(), EmbeddedMariaDb.PASSWORD, OpsFerry.ADMIN_TOKEN, WEBHOOK_TOKEN);
+        // every secret was in use: the sample APIs and the database accepted them, the webhook got its bearer token
+        assertThat(webhookAuthorizations).contains("Bearer " + WEBHOOK_TOKEN);
+        assertThat(count("SELECT COUNT(*) FROM ferry_run WHERE integration = 'jst-refunds' AND status = 'SUCCEEDED'")).isPositive();
+
+        StringBuilder answers = new StringBuilder();
+        long firstRun = count("SELECT MIN(id) FROM ferry_run");
+        long firstCheck = count("SELECT MIN(id) FROM ferry_reconciliation");
+        for (String path : List.of("/api/integrations", "/api/runs?limit=500", "/api/runs/" + firstRun + "/batches", "/api/dead-letters?status=",
+                "/api/reconciliations?limit=500", "/api/reconciliations/" + firstCheck + "/differences",
+                "/api/integrations/jst-refunds/records-per-hour", "/api/integrations/kingdee-sales-orders/records-per-hour", "/api/openapi.yaml")) {
+            HttpResponse<String> res = ferry.get(ferry.server(path));
+            assertThat(res.statusCode()).as(path).isEqualTo(200);
+            answers.append(res.body());
+        }
+        answers.append(ferry.post("/api/integrations/jst-refunds/pause", "wrong-" + OpsFerry.ADMIN_TOKEN, "{}").body());
+        answers.append(ferry.post("/api/integrations/nope/run", OpsFerry.ADMIN_TOKEN, null).body());
+        answers.append(ferry.jolokia(Map.of("type", "read", "mbean", "org.apache.camel:*")));
+        answers.append(ferry.jolokia(Map.of("type", "read", "mbean", "ferry:*")));
+        answers.append(ferry.jolokia(Map.of("type", "read", "mbean", "java.lang:*")));
+        answers.append(ferry.jolokia(Map.of("type", "list")));
+        assertThat(answers).contains("jst-refunds").contains("ferry-http:jst-refunds");
+
+        String logged = logs.text();
+        assertThat(logged).contains("jst-refunds: run").contains("ALERT jst-refunds: run lease lost");
+        for (String secret : secrets) {
+            assertThat(logged).as("the log").doesNotContain(secret);
+            assertThat(answers.toString()).as("admin API and Jolokia answers").doesNotContain(secret);
+        }
+    }
+
+    @Test
+    @Order(10)
     void readinessIsUpWithTheDatabaseAndDownWithoutItWhileLivenessStaysUp() {
         HttpResponse<String> ready = ferry.get(ferry.management("/observe/health/ready"));
         assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
