@@ -160,6 +160,10 @@ class PushEndpointTest {
         assertThat(FerryTestSupport.queryString(ferry, "SELECT GROUP_CONCAT(CONCAT(i.id, ':', b.inserted, '/', b.unchanged) ORDER BY i.id) "
                 + "FROM ferry_push_inbox i JOIN ferry_batch b ON b.id = i.batch_id")).isEqualTo("1:2/0,2:0/2");
         assertThat(FerryTestSupport.queryLong(ferry, "SELECT COUNT(*) FROM ferry_dead_letter")).isZero();
+        // promoted requests are kept as long as staging rows, then housekeeping deletes them
+        FerryTestSupport.execute(ferry, "UPDATE ferry_push_inbox SET promoted_at = NOW(3) - INTERVAL 30 DAY WHERE id = 1");
+        ferry.housekeeping();
+        assertThat(FerryTestSupport.queryString(ferry, "SELECT GROUP_CONCAT(id) FROM ferry_push_inbox")).isEqualTo("2");
     }
 
     private HttpResponse<String> post(String body, String token) throws Exception {
