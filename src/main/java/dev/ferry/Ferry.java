@@ -134,6 +134,12 @@ public final class Ferry implements AutoCloseable {
                 }
             }
             deleted += IdempotencyStore.purge(c, Duration.ofDays(settings.idempotencyRetentionDays()));
+            // push requests acknowledged once staged (ferry-push acknowledge=staged): promoted ones, kept as long as staging
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM ferry_push_inbox WHERE status = 'PROMOTED' "
+                    + "AND promoted_at < NOW(3) - INTERVAL ? DAY")) {
+                ps.setInt(1, settings.stagingRetentionDays());
+                deleted += ps.executeUpdate();
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("Housekeeping failed: " + e.getMessage(), e);
         }

@@ -1,7 +1,9 @@
 package dev.ferry.source.kafka;
 
 import dev.ferry.pipeline.BatchResult;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
@@ -13,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs a {@link KafkaBatchLoop} on its own thread while the route runs; after each promoted batch the route's
  * steps get an exchange whose body is the {@link BatchResult} (logging, a notification, a publish step).
- * A failing step is logged: the batch and its offsets are already committed.
+ * A failing step is logged: the batch and its offsets are already committed. While it runs, its backlog meters are in
+ * the registry operations serve to Prometheus ({@code metricsRegistry}) and its readiness check in Camel's health
+ * registry — registered here, with the consumer, so readiness includes Kafka exactly where a ferry-kafka route runs.
  */
 public class FerryKafkaConsumer extends DefaultConsumer {
 
@@ -22,6 +26,8 @@ public class FerryKafkaConsumer extends DefaultConsumer {
     private final FerryKafkaEndpoint endpoint;
     private KafkaBatchLoop loop;
     private ExecutorService executor;
+    private KafkaSourceMetrics metrics;
+    private KafkaHealthCheck health;
 
     public FerryKafkaConsumer(FerryKafkaEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -35,7 +41,17 @@ public class FerryKafkaConsumer extends DefaultConsumer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        loop = new KafkaBatchLoop(endpoint.pipeline(), endpoint.deadLetters(), endpoint.lookups(), endpoint.settings(), this::afterPromotion);
+        loop = new KafkaBatchLoop(endpoint.pipeline(), endpoint.deadLetters(), endpoint.pauses(), endpoint.lookups(), endpoint.settings(),
+                this::afterPromotion);
+        MeterRegistry meters = endpoint.getCamelContext().getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        if (meters != null) {
+            metrics = new KafkaSourceMetrics(meters, endpoint.getIntegration(), loop);
+        }
+        HealthCheckRegistry checks = HealthCheckRegistry.get(endpoint.getCamelContext());
+        if (checks != null) {
+            health = new KafkaHealthCheck(endpoint.settings(), loop);
+            checks.register(health);
+        }
         executor = endpoint.getCamelContext().getExecutorServiceManager().newSingleThreadExecutor(this, "ferry-kafka-" + endpoint.getIntegration());
         executor.submit(() -> {
             try {
@@ -64,6 +80,18 @@ public class FerryKafkaConsumer extends DefaultConsumer {
 
     @Override
     protected void doStop() throws Exception {
+        if (health != null) {
+            HealthCheckRegistry checks = HealthCheckRegistry.get(endpoint.getCamelContext());
+            if (checks != null) {
+                checks.unregister(health);
+            }
+            health.close();
+            health = null;
+        }
+        if (metrics != null) {
+            metrics.close();
+            metrics = null;
+        }
         if (loop != null) {
             loop.stop();
         }

@@ -1,8 +1,7 @@
 package dev.ferry.source.kafka;
 
 import dev.ferry.pipeline.DeadLetterStore;
-import dev.ferry.pipeline.IntegrationPipeline;
-import dev.ferry.pipeline.IntegrationRegistry;
+import dev.ferry.pipeline.PauseStore;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -10,13 +9,9 @@ import org.apache.camel.Producer;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
-import org.apache.camel.spi.UriPath;
-import org.apache.camel.support.DefaultEndpoint;
 
-import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -25,17 +20,7 @@ import java.util.Map;
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "ferry-kafka", title = "Ferry Kafka source", syntax = "ferry-kafka:integration",
         consumerOnly = true, remote = true, category = { Category.MESSAGING })
-public class FerryKafkaEndpoint extends DefaultEndpoint {
-
-    /** The integration's name, as in its mapping file. */
-    @UriPath
-    @Metadata(required = true)
-    private String integration;
-
-    /** host:port,... of the Kafka cluster. */
-    @UriParam
-    @Metadata(required = true)
-    private String brokers;
+public class FerryKafkaEndpoint extends KafkaClientEndpoint {
 
     /** Comma-separated topics. */
     @UriParam
@@ -96,8 +81,7 @@ public class FerryKafkaEndpoint extends DefaultEndpoint {
     private long retryAgeAlertMs;
 
     public FerryKafkaEndpoint(String uri, FerryKafkaComponent component, String integration) {
-        super(uri, component);
-        this.integration = integration;
+        super(uri, component, integration);
     }
 
     @Override
@@ -113,9 +97,10 @@ public class FerryKafkaEndpoint extends DefaultEndpoint {
     }
 
     KafkaSourceSettings settings() {
-        Map<String, Object> client = new HashMap<>();
+        Map<String, Object> client = clientProperties();
         client.put("auto.offset.reset", autoOffsetReset);
-        return new KafkaSourceSettings(integration, brokers,
+        String integration = getIntegration();
+        return new KafkaSourceSettings(integration, getBrokers(),
                 topics == null ? java.util.List.of() : Arrays.stream(topics.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList(),
                 groupId, format, batchSize, Duration.ofMillis(lingerMs),
                 deadLetterTopic == null || deadLetterTopic.isBlank() ? null : deadLetterTopic,
@@ -124,26 +109,18 @@ public class FerryKafkaEndpoint extends DefaultEndpoint {
                 Duration.ofMillis(retryAgeAlertMs));
     }
 
-    IntegrationPipeline pipeline() {
-        IntegrationRegistry registry = getCamelContext().getRegistry().lookupByNameAndType(IntegrationRegistry.BEAN_NAME, IntegrationRegistry.class);
-        if (registry == null) {
-            throw new IllegalStateException("ferry-kafka:" + integration + ": no " + IntegrationRegistry.BEAN_NAME + " bean");
-        }
-        return registry.get(integration);
+    DeadLetterStore deadLetters() {
+        return new DeadLetterStore(ferryDataSource());
     }
 
-    DeadLetterStore deadLetters() {
-        DataSource ds = getCamelContext().getRegistry().lookupByNameAndType("ferryDataSource", DataSource.class);
-        if (ds == null) {
-            throw new IllegalStateException("ferry-kafka:" + integration + ": no ferryDataSource bean");
-        }
-        return new DeadLetterStore(ds);
+    /** Operators' pauses ({@code ferry_pause}): the loop holds while its integration is paused. */
+    PauseStore pauses() {
+        return new PauseStore(ferryDataSource());
     }
 
     /** Look-ups of the retry gate: their own copy of each dimension table, refreshed on a miss. */
     dev.ferry.mapping.LookupSource lookups() {
-        DataSource ds = getCamelContext().getRegistry().lookupByNameAndType("ferryDataSource", DataSource.class);
-        return new dev.ferry.mapping.JdbcLookupSource(ds);
+        return new dev.ferry.mapping.JdbcLookupSource(ferryDataSource());
     }
 
     /** Fails at route start on a bad option. */
@@ -152,16 +129,12 @@ public class FerryKafkaEndpoint extends DefaultEndpoint {
         super.doInit();
         settings();
         if (!"earliest".equals(autoOffsetReset) && !"latest".equals(autoOffsetReset)) {
-            throw new IllegalArgumentException("ferry-kafka:" + integration + ": autoOffsetReset must be earliest or latest");
+            throw new IllegalArgumentException("ferry-kafka:" + getIntegration() + ": autoOffsetReset must be earliest or latest");
         }
     }
 
     // ---- options (reflection property binding uses these setters) ----
 
-    public String getIntegration() { return integration; }
-    public void setIntegration(String integration) { this.integration = integration; }
-    public String getBrokers() { return brokers; }
-    public void setBrokers(String brokers) { this.brokers = brokers; }
     public String getTopics() { return topics; }
     public void setTopics(String topics) { this.topics = topics; }
     public String getGroupId() { return groupId; }

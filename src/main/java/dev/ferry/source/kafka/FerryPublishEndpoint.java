@@ -1,7 +1,6 @@
 package dev.ferry.source.kafka;
 
 import dev.ferry.pipeline.BatchResult;
-import dev.ferry.pipeline.IntegrationRegistry;
 import dev.ferry.pipeline.JdbcIntegrationPipeline;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
@@ -11,25 +10,12 @@ import org.apache.camel.Producer;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
-import org.apache.camel.spi.UriPath;
-import org.apache.camel.support.DefaultEndpoint;
 import org.apache.camel.support.DefaultProducer;
-
-import javax.sql.DataSource;
 
 /** Publishes the rows a batch promoted (the exchange body is its {@link BatchResult}) to a Kafka topic. */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "ferry-publish", title = "Ferry Kafka publish", syntax = "ferry-publish:integration",
         producerOnly = true, remote = true, category = { Category.MESSAGING })
-public class FerryPublishEndpoint extends DefaultEndpoint {
-
-    @UriPath
-    @Metadata(required = true)
-    private String integration;
-
-    /** host:port,... of the Kafka cluster. */
-    @UriParam
-    @Metadata(required = true)
-    private String brokers;
+public class FerryPublishEndpoint extends KafkaClientEndpoint {
 
     /** The topic promoted rows go to (keyed by business key). */
     @UriParam
@@ -39,8 +25,7 @@ public class FerryPublishEndpoint extends DefaultEndpoint {
     private PromotedRowsPublisher publisher;
 
     public FerryPublishEndpoint(String uri, FerryPublishComponent component, String integration) {
-        super(uri, component);
-        this.integration = integration;
+        super(uri, component, integration);
     }
 
     @Override
@@ -61,9 +46,7 @@ public class FerryPublishEndpoint extends DefaultEndpoint {
 
     private synchronized PromotedRowsPublisher publisher() {
         if (publisher == null) {
-            IntegrationRegistry registry = getCamelContext().getRegistry().lookupByNameAndType(IntegrationRegistry.BEAN_NAME, IntegrationRegistry.class);
-            DataSource ds = getCamelContext().getRegistry().lookupByNameAndType("ferryDataSource", DataSource.class);
-            publisher = new PromotedRowsPublisher((JdbcIntegrationPipeline) registry.get(integration), ds, brokers, topic);
+            publisher = new PromotedRowsPublisher((JdbcIntegrationPipeline) pipeline(), ferryDataSource(), getBrokers(), clientProperties(), topic);
         }
         return publisher;
     }
@@ -71,8 +54,8 @@ public class FerryPublishEndpoint extends DefaultEndpoint {
     @Override
     protected void doInit() throws Exception {
         super.doInit();
-        if (brokers == null || brokers.isBlank() || topic == null || topic.isBlank()) {
-            throw new IllegalArgumentException("ferry-publish:" + integration + " needs brokers and topic");
+        if (topic == null || topic.isBlank()) {
+            throw new IllegalArgumentException("ferry-publish:" + getIntegration() + " needs a topic");
         }
     }
 
@@ -85,10 +68,6 @@ public class FerryPublishEndpoint extends DefaultEndpoint {
         super.doStop();
     }
 
-    public String getIntegration() { return integration; }
-    public void setIntegration(String integration) { this.integration = integration; }
-    public String getBrokers() { return brokers; }
-    public void setBrokers(String brokers) { this.brokers = brokers; }
     public String getTopic() { return topic; }
     public void setTopic(String topic) { this.topic = topic; }
 }

@@ -7,6 +7,7 @@ import dev.ferry.pipeline.Batch;
 import dev.ferry.pipeline.BatchResult;
 import dev.ferry.pipeline.DeadLetterStore;
 import dev.ferry.pipeline.IntegrationPipeline;
+import dev.ferry.pipeline.PauseStore;
 import dev.ferry.pipeline.Position;
 import dev.ferry.pipeline.RunRequest;
 import dev.ferry.pipeline.SyncRun;
@@ -58,9 +59,11 @@ import java.util.function.Consumer;
 public final class KafkaBatchLoop implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBatchLoop.class);
+    private static final long PAUSE_CHECK_NANOS = 1_000_000_000L;
 
     private final IntegrationPipeline pipeline;
     private final DeadLetterStore deadLetters;
+    private final PauseStore pauses;
     private final KafkaSourceSettings settings;
     private final RetryGate retryGate;
     /** Retry-topic partitions whose next record is not due yet: paused until then (due time, enqueue time of that record). */
@@ -74,15 +77,21 @@ public final class KafkaBatchLoop implements Runnable {
     private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
     private volatile boolean paused;
+    /** An operator paused the integration (ferry_pause): every partition is paused, no run is open, nothing is written. */
+    private volatile boolean held;
+    private long lastPauseCheck;
+    private final java.util.concurrent.atomic.AtomicLong promotedBatches = new java.util.concurrent.atomic.AtomicLong();
+    private volatile Consumer<Map<TopicPartition, Long>> lagListener = lag -> { };
     private volatile KafkaConsumer<String, String> consumer;
     private long lastLagCheck;
     private int failedAttempts;
     private SyncRun run;
 
-    public KafkaBatchLoop(IntegrationPipeline pipeline, DeadLetterStore deadLetters, LookupSource lookups, KafkaSourceSettings settings,
-                          Consumer<BatchResult> afterPromotion) {
+    public KafkaBatchLoop(IntegrationPipeline pipeline, DeadLetterStore deadLetters, PauseStore pauses, LookupSource lookups,
+                          KafkaSourceSettings settings, Consumer<BatchResult> afterPromotion) {
         this.pipeline = pipeline;
         this.deadLetters = deadLetters;
+        this.pauses = pauses;
         this.retryGate = new RetryGate(pipeline.mapping(), lookups);
         this.settings = settings;
         this.afterPromotion = afterPromotion;
@@ -101,6 +110,21 @@ public final class KafkaBatchLoop implements Runnable {
     /** True while promotion fails (database down) and consumption waits. */
     public boolean paused() {
         return paused;
+    }
+
+    /** Batches this loop has promoted (with their offsets) since it started. */
+    public long promotedBatches() {
+        return promotedBatches.get();
+    }
+
+    /** True while an operator's pause (ferry_pause) holds consumption. */
+    public boolean held() {
+        return held;
+    }
+
+    /** Called with the lag per partition each time it is measured (the metrics); set before the loop runs. */
+    public void onLagMeasured(Consumer<Map<TopicPartition, Long>> listener) {
+        this.lagListener = listener;
     }
 
     public void stop() {
@@ -123,6 +147,7 @@ public final class KafkaBatchLoop implements Runnable {
             }
             c.subscribe(topics, new SeekToMySqlOffsets());
             while (running) {
+                checkOperatorPause();
                 seekUnsought();
                 resumeDueRetries();
                 ConsumerRecords<String, String> records = c.poll(settings.linger());
@@ -219,6 +244,7 @@ public final class KafkaBatchLoop implements Runnable {
             send(requeued, producer);
             publishDeadLetters(unreadable, producer);
             BatchResult result = currentRun().submit(Batch.of(parsed, where).committing(positions));
+            promotedBatches.incrementAndGet();
             if (!unreadable.isEmpty()) {
                 deadLetters.addSourceRejections(settings.integration(), run.runId(), result.batchId(), rejections(unreadable));
             }
@@ -283,7 +309,7 @@ public final class KafkaBatchLoop implements Runnable {
         due.forEach(waitingRetries::remove);
         due.retainAll(consumer.assignment());
         due.removeAll(unsought);
-        if (!paused && !due.isEmpty()) {
+        if (!paused && !held && !due.isEmpty()) {
             consumer.resume(due);
         }
     }
@@ -350,9 +376,53 @@ public final class KafkaBatchLoop implements Runnable {
             consumer.poll(Duration.ofMillis(Math.min(200, settings.outageBackoff().toMillis())));
             checkLag(); // the backlog grows during an outage: that is when the alert matters
         }
+        resumeAll();
+    }
+
+    /** Resumes every assigned partition but those still waiting: unsought ones and retry partitions not due yet. */
+    private void resumeAll() {
         Set<TopicPartition> resume = new HashSet<>(consumer.assignment());
         resume.removeAll(unsought);
+        resume.removeAll(waitingRetries.keySet());
         consumer.resume(resume);
+    }
+
+    /**
+     * An operator's pause (ferry_pause, any replica) holds the stream, checked about once a second: the open run ends,
+     * every partition is paused (the loop keeps polling, so this member stays in its group) and nothing is written —
+     * no run rows while it holds, unlike a trigger that is skipped. When the pause is lifted, consumption resumes
+     * where it stopped. A batch already polled when the pause is set still promotes.
+     */
+    private void checkOperatorPause() {
+        long now = System.nanoTime();
+        // while promotion fails the database is down: the next attempt finds out when it answers (a pause check would
+        // only wait for a pool connection as long again)
+        if (paused || now - lastPauseCheck < PAUSE_CHECK_NANOS) {
+            return;
+        }
+        lastPauseCheck = now;
+        Optional<PauseStore.Pause> pause;
+        try {
+            pause = pauses.get(settings.integration());
+        } catch (RuntimeException e) {
+            LOG.debug("ferry-kafka:{}: the pause cannot be read ({}); the next batch finds out whether the database answers",
+                    settings.integration(), e.getMessage());
+            return;
+        }
+        if (pause.isPresent() && !held) {
+            held = true;
+            endRun(null);
+            consumer.pause(consumer.assignment());
+            PauseStore.Pause p = pause.get();
+            LOG.info("ferry-kafka:{}: paused by {} ({}): consumption holds until the integration is resumed", settings.integration(),
+                    p.pausedBy(), p.reason() == null ? "no reason given" : p.reason());
+        } else if (pause.isEmpty() && held) {
+            held = false;
+            if (!paused) {
+                resumeAll();
+            }
+            LOG.info("ferry-kafka:{}: resumed by an operator: consumption goes on", settings.integration());
+        }
     }
 
     private void endRun(RuntimeException failure) {
@@ -456,7 +526,7 @@ public final class KafkaBatchLoop implements Runnable {
         }
         unsought.removeAll(done);
         done.retainAll(consumer.assignment());
-        if (!paused) {
+        if (!paused && !held) {
             consumer.resume(done);
         }
     }
@@ -515,6 +585,7 @@ public final class KafkaBatchLoop implements Runnable {
                         + " is above the threshold of " + settings.lagThreshold());
             }
         });
+        lagListener.accept(Map.copyOf(lag));
     }
 
     private long beginning(TopicPartition tp) {
@@ -554,7 +625,7 @@ public final class KafkaBatchLoop implements Runnable {
             if (!unsought.isEmpty()) {
                 consumer.pause(unsought);
             }
-            if (paused) {
+            if (paused || held) {
                 consumer.pause(partitions);
             }
         }

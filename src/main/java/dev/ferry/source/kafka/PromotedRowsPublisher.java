@@ -41,13 +41,16 @@ final class PromotedRowsPublisher implements AutoCloseable {
     private final String topic;
     private final KafkaProducer<String, String> producer;
 
-    PromotedRowsPublisher(JdbcIntegrationPipeline pipeline, DataSource dataSource, String brokers, String topic) {
+    PromotedRowsPublisher(JdbcIntegrationPipeline pipeline, DataSource dataSource, String brokers, Map<String, Object> clientProperties,
+                          String topic) {
         this.pipeline = pipeline;
         this.dataSource = dataSource;
         this.topic = topic;
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true", ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), new StringSerializer());
+        Map<String, Object> p = new java.util.HashMap<>(clientProperties);
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        this.producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
     }
 
     /** Publishes the batch's staged rows; returns how many. */

@@ -40,6 +40,14 @@ public class FerryPushEndpoint extends DefaultEndpoint {
     @UriParam(defaultValue = "1048576")
     private long maxBytes = 1_048_576;
 
+    /** promoted: answer 202 once the records are promoted; staged: once the body is kept durably (promoted right after). */
+    @UriParam(defaultValue = "promoted", enums = "promoted,staged")
+    private String acknowledge = "promoted";
+
+    /** acknowledge=staged: wait between tries while a staged request cannot be promoted (database down, paused), in ms. */
+    @UriParam(defaultValue = "5000")
+    private long retryMs = 5000;
+
     private int boundPort;
 
     public FerryPushEndpoint(String uri, FerryPushComponent component, String integration) {
@@ -57,6 +65,7 @@ public class FerryPushEndpoint extends DefaultEndpoint {
         FerryPushComponent component = (FerryPushComponent) getComponent();
         return new DefaultConsumer(this, processor) {
             private com.sun.net.httpserver.HttpServer http;
+            private PushInbox inbox;
 
             @Override
             protected void doStart() throws Exception {
@@ -65,12 +74,19 @@ public class FerryPushEndpoint extends DefaultEndpoint {
                 if (token == null || token.length() < 16) {
                     throw new IllegalArgumentException("ferry-push:" + integration + " needs a token of at least 16 characters");
                 }
+                if (!"promoted".equals(acknowledge) && !"staged".equals(acknowledge)) {
+                    throw new IllegalArgumentException("ferry-push:" + integration + ": acknowledge must be promoted or staged");
+                }
                 IntegrationRegistry registry = getCamelContext().getRegistry().lookupByNameAndType(IntegrationRegistry.BEAN_NAME,
                         IntegrationRegistry.class);
                 DataSource ds = getCamelContext().getRegistry().lookupByNameAndType("ferryDataSource", DataSource.class);
+                if ("staged".equals(acknowledge)) {
+                    inbox = new PushInbox(registry.get(integration), ds, retryMs);
+                    inbox.start();
+                }
                 http = component.acquire(host, port);
                 boundPort = component.boundPort(http);
-                http.createContext("/push/" + integration, new PushHandler(registry.get(integration), ds, token, maxBytes));
+                http.createContext("/push/" + integration, new PushHandler(registry.get(integration), ds, token, maxBytes, inbox));
             }
 
             @Override
@@ -79,6 +95,10 @@ public class FerryPushEndpoint extends DefaultEndpoint {
                     http.removeContext("/push/" + integration);
                     component.release(port);
                     http = null;
+                }
+                if (inbox != null) {
+                    inbox.close();
+                    inbox = null;
                 }
                 super.doStop();
             }
@@ -98,6 +118,10 @@ public class FerryPushEndpoint extends DefaultEndpoint {
     public void setHost(String host) { this.host = host; }
     public String getToken() { return token; }
     public void setToken(String token) { this.token = token; }
+    public String getAcknowledge() { return acknowledge; }
+    public void setAcknowledge(String acknowledge) { this.acknowledge = acknowledge; }
+    public long getRetryMs() { return retryMs; }
+    public void setRetryMs(long retryMs) { this.retryMs = retryMs; }
     public long getMaxBytes() { return maxBytes; }
     public void setMaxBytes(long maxBytes) { this.maxBytes = maxBytes; }
 }

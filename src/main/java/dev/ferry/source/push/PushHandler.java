@@ -33,6 +33,11 @@ import java.util.List;
  * records were refused (the valid ones are promoted); {@code 401} without the right bearer token; {@code 413}
  * above the size limit; {@code 503} when the database is down (nothing kept: the client retries). A client
  * that sends the same payload again creates no duplicate: the idempotency store knows the keys and contents.
+ *
+ * <p>With an inbox ({@code acknowledge=staged}) the body is kept durably in {@code ferry_push_inbox} and answered
+ * {@code 202} with its {@code stagedId} at once; the inbox's worker promotes it afterwards (records the mapping refuses
+ * then become dead letters, not a 400). The client waits for a write, not for the pipeline, and a database outage
+ * after the 202 delays the promotion instead of failing the request.
  */
 final class PushHandler implements HttpHandler {
 
@@ -43,12 +48,15 @@ final class PushHandler implements HttpHandler {
     private final DataSource dataSource;
     private final byte[] token;
     private final long maxBytes;
+    private final PushInbox inbox;
 
-    PushHandler(IntegrationPipeline pipeline, DataSource dataSource, String token, long maxBytes) {
+    /** @param inbox where requests are staged before the answer, or null to answer once promoted */
+    PushHandler(IntegrationPipeline pipeline, DataSource dataSource, String token, long maxBytes, PushInbox inbox) {
         this.pipeline = pipeline;
         this.dataSource = dataSource;
         this.token = token.getBytes(StandardCharsets.UTF_8);
         this.maxBytes = maxBytes;
+        this.inbox = inbox;
     }
 
     @Override
@@ -79,7 +87,11 @@ final class PushHandler implements HttpHandler {
                 answer(exchange, 400, error("the body is not a JSON object or array of objects: " + e.getMessage()));
                 return;
             }
-            promote(exchange, records);
+            if (inbox != null) {
+                stage(exchange, new String(body, StandardCharsets.UTF_8), records.size());
+            } else {
+                promote(exchange, records);
+            }
         } catch (RuntimeException e) {
             LOG.error("push {}: {}", pipeline.integration(), e.getMessage(), e);
         }
@@ -109,6 +121,23 @@ final class PushHandler implements HttpHandler {
         } else {
             answer(exchange, 202, out);
         }
+    }
+
+    private void stage(HttpExchange exchange, String body, int records) throws IOException {
+        long id;
+        try {
+            id = inbox.stage(body, records, exchange.getRemoteAddress().getAddress().getHostAddress());
+        } catch (RuntimeException e) {
+            LOG.warn("push {}: not accepted, the inbox cannot be written: {}", pipeline.integration(), e.getMessage());
+            exchange.getResponseHeaders().set("Retry-After", "30");
+            answer(exchange, 503, error("not accepted (the database is unavailable); retry later"));
+            return;
+        }
+        ObjectNode out = JSON.createObjectNode();
+        out.put("stagedId", id);
+        out.put("received", records);
+        out.put("status", "staged");
+        answer(exchange, 202, out);
     }
 
     /** The dead letters of the batch: index in the pushed array, field, reason. */

@@ -2,6 +2,7 @@ package dev.ferry.source.kafka;
 
 import dev.ferry.FerryTestSupport;
 import dev.ferry.LogCapture;
+import dev.ferry.pipeline.PauseStore;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -148,6 +149,32 @@ class KafkaSourceTest extends KafkaTestSupport {
         assertThat(ferry.loop().paused()).isFalse();
         assertThat(FerryTestSupport.queryLong(ferry.ferry, "SELECT COUNT(*) FROM ferry_dead_letter")).isZero();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(mysqlOffsets(ferry)).isEqualTo(Map.of(topic + "-0", "50")));
+    }
+
+    @Test
+    void anOperatorsPauseHoldsTheStreamWithoutRunRowsAndResumingGoesOnWhereItStopped() throws Exception {
+        kafka.createTopic(topic, 1);
+        Instance ferry = startInstance(route(""));
+        kafka.send(topic, 0, users(1, 10, "DE"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> targetRows(ferry).size() == 10);
+
+        PauseStore pauses = new PauseStore(ferry.ferry.dataSource());
+        pauses.pause(INTEGRATION, "ops", "target maintenance");
+        await().atMost(Duration.ofSeconds(30)).until(() -> ferry.loop().held());
+        long runs = FerryTestSupport.queryLong(ferry.ferry, "SELECT COUNT(*) FROM ferry_run");
+        kafka.send(topic, 0, users(11, 20, "DE"));
+        // held: nothing promoted, no run row written (not a FAILED or SKIPPED row per poll), the open run was ended
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> targetRows(ferry).size() == 10
+                && FerryTestSupport.queryLong(ferry.ferry, "SELECT COUNT(*) FROM ferry_run") == runs);
+        assertThat(FerryTestSupport.queryLong(ferry.ferry, "SELECT COUNT(*) FROM ferry_run WHERE status = 'RUNNING'")).isZero();
+        assertThat(mysqlOffsets(ferry)).isEqualTo(Map.of(topic + "-0", "10"));
+
+        pauses.resume(INTEGRATION);
+        await().atMost(Duration.ofSeconds(60)).until(() -> targetRows(ferry).size() == 30);
+        assertThat(targetRows(ferry)).containsExactlyElementsOf(expectedRows(1, 30, "DE"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(mysqlOffsets(ferry)).isEqualTo(Map.of(topic + "-0", "30")));
+        assertThat(FerryTestSupport.queryLong(ferry.ferry, "SELECT COUNT(*) FROM ferry_run WHERE status IN ('FAILED', 'SKIPPED')")).isZero();
+        assertThat(FerryTestSupport.queryLong(ferry.ferry, "SELECT SUM(received) FROM ferry_batch")).isEqualTo(30);
     }
 
     @Test

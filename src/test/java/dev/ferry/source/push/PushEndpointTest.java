@@ -122,8 +122,56 @@ class PushEndpointTest {
         assertThat(post("not json", TOKEN).statusCode()).isEqualTo(400);
     }
 
+    @Test
+    void acknowledgedOnceStagedTheRequestIsKeptThroughAnOutageAndPromotedAfterwardsWithoutDuplicate() throws Exception {
+        PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("shop-orders-staged.yaml", """
+                - route:
+                    id: shop-orders-push-staged
+                    from:
+                      uri: "ferry-push:shop-orders"
+                      parameters:
+                        host: 127.0.0.1
+                        port: %d
+                        token: "RAW(%s)"
+                        acknowledge: staged
+                        retryMs: 200
+                      steps:
+                        - log: "never called"
+                """.formatted(FerryTestSupport.freePort(), TOKEN))); // a port of its own: port 0 would share the first route's server
+        String staged = "http://127.0.0.1:" + ((FerryPushEndpoint) camel.getRoute("shop-orders-push-staged").getEndpoint()).boundPort()
+                + "/push/shop-orders";
+        // the target is away: a promoted acknowledgement would answer 503, a staged one keeps the request and answers 202
+        FerryTestSupport.execute(ferry, "RENAME TABLE shop_order TO shop_order_away");
+        String payload = "[{\"order_no\": \"E1\", \"amount\": 5}, {\"order_no\": \"E2\", \"amount\": \"6.25\"}]";
+        HttpResponse<String> first = post(staged, payload, TOKEN);
+        HttpResponse<String> again = post(staged, payload, TOKEN); // a client retrying the same payload
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+        assertThat(first.body()).contains("\"stagedId\":1", "\"received\":2", "\"status\":\"staged\"");
+        assertThat(again.body()).contains("\"stagedId\":2");
+        assertThat(post(staged, "[1, ", TOKEN).statusCode()).isEqualTo(400); // unreadable bodies are still refused at once
+        assertThat(post(staged, payload, "push-token-wrong-0123456789").statusCode()).isEqualTo(401);
+        assertThat(FerryTestSupport.queryLong(ferry, "SELECT COUNT(*) FROM ferry_push_inbox WHERE status = 'PENDING'")).isEqualTo(2);
+
+        FerryTestSupport.execute(ferry, "RENAME TABLE shop_order_away TO shop_order");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() ->
+                FerryTestSupport.queryLong(ferry, "SELECT COUNT(*) FROM ferry_push_inbox WHERE status = 'PROMOTED'") == 2);
+        assertThat(rows()).containsExactly("E1|5.00", "E2|6.25");
+        // promoted in the order received; the retried payload changed nothing
+        assertThat(FerryTestSupport.queryString(ferry, "SELECT GROUP_CONCAT(CONCAT(i.id, ':', b.inserted, '/', b.unchanged) ORDER BY i.id) "
+                + "FROM ferry_push_inbox i JOIN ferry_batch b ON b.id = i.batch_id")).isEqualTo("1:2/0,2:0/2");
+        assertThat(FerryTestSupport.queryLong(ferry, "SELECT COUNT(*) FROM ferry_dead_letter")).isZero();
+        // promoted requests are kept as long as staging rows, then housekeeping deletes them
+        FerryTestSupport.execute(ferry, "UPDATE ferry_push_inbox SET promoted_at = NOW(3) - INTERVAL 30 DAY WHERE id = 1");
+        ferry.housekeeping();
+        assertThat(FerryTestSupport.queryString(ferry, "SELECT GROUP_CONCAT(id) FROM ferry_push_inbox")).isEqualTo("2");
+    }
+
     private HttpResponse<String> post(String body, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body))
+        return post(url, body, token);
+    }
+
+    private HttpResponse<String> post(String to, String body, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(to)).POST(HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json");
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
