@@ -9,7 +9,11 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -48,6 +52,14 @@ final class PipelineRun implements SyncRun {
     final AtomicInteger segmentsClosed = new AtomicInteger();
     volatile String lastPositions;
 
+    /** Staged batches that may wait for the promotion thread (each holds its records and rows in memory). */
+    static final int PROMOTIONS_AHEAD = 2;
+    private final Semaphore promotionSlots = new Semaphore(PROMOTIONS_AHEAD);
+    private volatile ExecutorService promotions;
+    private volatile CompletableFuture<?> lastPromotion = CompletableFuture.completedFuture(null);
+    /** Why a pipelined promotion failed: later staged batches are abandoned, later submissions refused. */
+    private volatile String promotionFailed;
+
     private final JdbcIntegrationPipeline pipeline;
     private final BatchProcessor processor;
     private final DataSource dataSource;
@@ -74,22 +86,105 @@ final class PipelineRun implements SyncRun {
 
     @Override
     public BatchResult submit(Batch batch) {
-        return process(batch, null);
+        if (promotions == null) {
+            return process(batch, null);
+        }
+        try {
+            return submitAsync(batch).join(); // after the batches still waiting for promotion
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
     }
 
     BatchResult process(Batch batch, List<Long> replayIds) {
         if (ended) {
             throw new IllegalStateException(integration() + ": run " + runId + " has ended");
         }
+        awaitPromotions();
         try {
-            BatchResult r = processor.process(this, batch, replayIds);
-            received.addAndGet(r.received());
-            staged.addAndGet(r.staged());
-            return r;
+            return account(processor.process(this, batch, replayIds));
         } catch (RuntimeException | Error e) {
             failed = true;
             throw e;
         }
+    }
+
+    /**
+     * Stages on the caller's thread, promotes on the run's promotion thread in submission order (issue 13):
+     * batch N+1 is mapped, deduped and staged while batch N promotes, each on its own connection. At most
+     * {@link #PROMOTIONS_AHEAD} staged batches wait, so memory stays bounded. Replace mode stays synchronous:
+     * a segment's held batches are folded by its last batch and must all be staged by then.
+     */
+    @Override
+    public CompletableFuture<BatchResult> submitAsync(Batch batch) {
+        if (ended) {
+            throw new IllegalStateException(integration() + ": run " + runId + " has ended");
+        }
+        if (promotionFailed != null) {
+            throw new PipelineException(integration() + ": run " + runId + " takes no more batches: " + promotionFailed, null);
+        }
+        if (!processor.stagesAhead()) {
+            return CompletableFuture.completedFuture(process(batch, null));
+        }
+        try {
+            promotionSlots.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PipelineException(integration() + ": interrupted while waiting for a promotion slot", e);
+        }
+        BatchProcessor.Staged s;
+        try {
+            s = processor.prepare(this, batch, null);
+        } catch (RuntimeException | Error e) {
+            promotionSlots.release();
+            failed = true;
+            throw e;
+        }
+        CompletableFuture<BatchResult> f = new CompletableFuture<>();
+        promotions().execute(() -> {
+            try {
+                String earlier = promotionFailed;
+                if (earlier != null) {
+                    // a batch before this one did not promote: this one must not move positions past it
+                    processor.abandon(s, earlier);
+                    f.completeExceptionally(new PipelineException(integration() + ": batch " + s.batchId() + " (" + batch.where()
+                            + ") not promoted: " + earlier, null));
+                    return;
+                }
+                f.complete(account(processor.promote(this, s)));
+            } catch (Throwable e) {
+                failed = true;
+                promotionFailed = "batch " + s.batchId() + " (" + batch.where() + ") failed: " + e.getMessage();
+                f.completeExceptionally(e);
+            } finally {
+                promotionSlots.release();
+            }
+        });
+        lastPromotion = f;
+        return f;
+    }
+
+    private BatchResult account(BatchResult r) {
+        received.addAndGet(r.received());
+        staged.addAndGet(r.staged());
+        return r;
+    }
+
+    /** The promotion thread, started by the first pipelined batch: one, so promotions keep their order. */
+    private synchronized ExecutorService promotions() {
+        if (promotions == null) {
+            promotions = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, integration() + "-promote-" + runId);
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return promotions;
+    }
+
+    /** Waits until every pipelined batch submitted so far is promoted (or failed). */
+    private void awaitPromotions() {
+        lastPromotion.handle((r, e) -> null).join();
     }
 
     @Override
@@ -103,6 +198,7 @@ final class PipelineRun implements SyncRun {
 
     @Override
     public RunStatus complete() {
+        awaitPromotions();
         if (failed) {
             throw new IllegalStateException(integration() + ": run " + runId + " had a failed batch; it cannot complete");
         }
@@ -132,6 +228,10 @@ final class PipelineRun implements SyncRun {
         }
         ended = true;
         String message = cause == null ? "failed" : String.valueOf(cause.getMessage());
+        if (promotionFailed == null) {
+            promotionFailed = "the run failed: " + message; // staged batches still waiting are not promoted
+        }
+        awaitPromotions();
         try (Connection c = dataSource.getConnection()) {
             Ledger.endRun(c, runId, "FAILED", lastPositions, message);
         } catch (SQLException e) {
@@ -152,6 +252,9 @@ final class PipelineRun implements SyncRun {
 
     /** Releases the lease and drops the open segments' counters (their spilled identities). */
     private void release() {
+        if (promotions != null) {
+            promotions.shutdown();
+        }
         if (lease != null) {
             lease.close();
         }
