@@ -92,8 +92,11 @@ final class BatchProcessor {
         long mappedRecords;
         long[] identities;
         List<MappedRow> toStage;
-        List<MappedRow> unchanged;
         Map<MappedRow, Integer> recordOf;
+        /** Key and content hashes of the rows promoted or found unchanged, for the run's memory of recent keys. */
+        long[] seenKeys;
+        long[] seenHashes;
+        int seenCount;
         /** Set when the batch was staged and held (a replace segment's batch before its last): nothing to promote. */
         BatchResult held;
 
@@ -293,10 +296,17 @@ final class BatchProcessor {
         List<MappedRow> candidates = new ArrayList<>(byKey.size());
         // Replace mode stages every row, unchanged ones too: the rows of its partitions it does not hold are deleted.
         boolean replace = mapping().target().mode() == dev.ferry.mapping.WriteMode.REPLACE;
+        // each candidate's key and content hash, computed once: the run's memory takes them after promotion
+        long[] keyHashes = new long[byKey.size()];
+        long[] contentHashes = new long[byKey.size()];
         for (MappedRow row : byKey.values()) {
-            if (!replace && run.seen.contains(KeyHash.of(row.businessKey()), hash64(row.contentHash()))) {
+            long keyHash = KeyHash.of(row.businessKey());
+            long contentHash = hash64(row.contentHash());
+            if (!replace && run.seen.contains(keyHash, contentHash)) {
                 n.duplicates++;
             } else {
+                keyHashes[candidates.size()] = keyHash;
+                contentHashes[candidates.size()] = contentHash;
                 candidates.add(row);
             }
         }
@@ -345,8 +355,10 @@ final class BatchProcessor {
         s.mappedRecords = mappedRecords;
         s.identities = identities;
         s.toStage = toStage;
-        s.unchanged = unchanged;
         s.recordOf = recordOf;
+        s.seenKeys = keyHashes;
+        s.seenHashes = contentHashes;
+        s.seenCount = candidates.size();
         if (replaceSegment(batch) && batch.end() == null) {
             s.held = hold(c, run, batch, batchId, n, mappedRecords, rejections, identities);
         }
@@ -359,7 +371,6 @@ final class BatchProcessor {
         String where = batch.where();
         BatchCounts n = s.n;
         List<MappedRow> toStage = s.toStage;
-        List<MappedRow> unchanged = s.unchanged;
         Map<MappedRow, Integer> recordOf = s.recordOf;
         List<DeadLetterStore.Rejection> rejections = s.rejections;
         List<Long> replayed = s.replayed;
@@ -393,12 +404,7 @@ final class BatchProcessor {
             throw new RowsRefused(byRecord, e);
         }
 
-        for (MappedRow row : toStage) {
-            run.seen.put(KeyHash.of(row.businessKey()), hash64(row.contentHash()));
-        }
-        for (MappedRow row : unchanged) {
-            run.seen.put(KeyHash.of(row.businessKey()), hash64(row.contentHash()));
-        }
+        run.seen.putAll(s.seenKeys, s.seenHashes, s.seenCount); // the staged and the unchanged rows
         afterPromote.accept(batchId);
         LOG.info("{}: batch {} ({}) promoted: {} received, {} staged, {} inserted, {} updated, {} rejected{}{}",
                 integration(), batchId, where, n.received, n.staged, n.inserted, n.updated, n.rejected,
