@@ -70,7 +70,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * whatever the ratios (a measurement); 1 only if rows are missing or differ. Run:
  * <pre>
  * mvn -q test-compile exec:java@bench [-Dbench.records=1000000] [-Dbench.naive-records=20000] [-Dbench.batch=5000]
- *     [-Dbench.xmx=256m] [-Dbench.jfr=true → target/bench.jfr]
+ *     [-Dbench.xmx=256m] [-Dbench.jfr=true → target/bench.jfr] [-Dbench.jfr.settings=profile|&lt;file.jfc&gt;]
  * </pre>
  * exec:java runs in Maven's JVM; the benchmark re-launches itself in a child JVM with {@code -Xmx256m} (and the
  * flight recorder when asked), so the limit is the benchmark's own and not shared with Maven.
@@ -110,7 +110,8 @@ public final class PipelineBenchmark {
         cmd.add("-Xmx" + System.getProperty("bench.xmx", "256m"));
         if (Boolean.getBoolean("bench.jfr")) {
             Files.createDirectories(Path.of("target"));
-            cmd.add("-XX:StartFlightRecording=filename=target/bench.jfr,settings=profile,dumponexit=true");
+            cmd.add("-XX:StartFlightRecording=filename=target/bench.jfr,settings=" + System.getProperty("bench.jfr.settings", "profile")
+                    + ",dumponexit=true");
         }
         cmd.add("-Dbench.child=true");
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.") && !k.equals("bench.child"))
