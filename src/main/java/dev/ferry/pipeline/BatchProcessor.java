@@ -87,6 +87,7 @@ final class BatchProcessor {
         /** Records whose rows the database refused (at staging or promotion): processed again as dead letters. */
         final Map<Integer, Refusal> refused = new HashMap<>();
         BatchCounts n;
+        long mapMs;
         List<DeadLetterStore.Rejection> rejections;
         List<Long> replayed;
         long mappedRecords;
@@ -127,6 +128,39 @@ final class BatchProcessor {
             return s;
         } catch (SQLException | RuntimeException | Error e) {
             throw failed(batchId, batch.where(), stage[0], e);
+        }
+    }
+
+    /**
+     * The first half of {@link #prepare} for the pipelined path: opens the ledger row, maps and dedupes (one look-up
+     * query) on the caller's thread; {@link #stage} writes the rows on the run's staging thread.
+     */
+    Staged map(PipelineRun run, Batch batch, List<Long> replayIds) {
+        long batchId = -1;
+        String[] stage = {"opening the batch"};
+        try (Connection c = dataSource.getConnection()) {
+            batchId = Ledger.openBatch(c, run.runId, integration(), batch.where(), batch.segment() == null ? null : batch.segment().label(),
+                    run.request.windowFrom(), run.request.windowTo(), batch.reportedTotal(), batch.records().size());
+            Staged s = new Staged(batch, replayIds, batchId);
+            mapAttempt(c, run, s, stage);
+            return s;
+        } catch (SQLException | RuntimeException | Error e) {
+            throw failed(batchId, batch.where(), stage[0], e);
+        }
+    }
+
+    /** Writes a mapped batch to staging (refused rows send it back through mapping without them). */
+    void stage(PipelineRun run, Staged s) {
+        String[] stage = {"staging"};
+        try (Connection c = dataSource.getConnection()) {
+            try {
+                stageRows(c, run, s, stage);
+            } catch (RowsRefused r) {
+                dropRefused(c, s, r, stage[0]);
+                stageWithRetry(c, run, s, stage);
+            }
+        } catch (SQLException | RuntimeException | Error e) {
+            throw failed(s.batchId, s.batch.where(), stage[0], e);
         }
     }
 
@@ -206,6 +240,12 @@ final class BatchProcessor {
 
     /** Map → dedupe → stage, once; records in {@code s.refused} go straight to dead letters. */
     private void stageAttempt(Connection c, PipelineRun run, Staged s, String[] stage) throws SQLException, RowsRefused {
+        mapAttempt(c, run, s, stage);
+        stageRows(c, run, s, stage);
+    }
+
+    /** Map → dedupe, once (no staging write); records in {@code s.refused} go straight to dead letters. */
+    private void mapAttempt(Connection c, PipelineRun run, Staged s, String[] stage) throws SQLException {
         Batch batch = s.batch;
         List<Long> replayIds = s.replayIds;
         long batchId = s.batchId;
@@ -337,19 +377,8 @@ final class BatchProcessor {
         n.staged = toStage.size();
         long mapMs = (System.nanoTime() - t0) / 1_000_000;
 
-        stage[0] = "staging";
-        long t1 = System.nanoTime();
-        List<StagingWriter.RefusedRow> refusedAtStaging = stagingWriter.write(c, batchId, toStage);
-        if (!refusedAtStaging.isEmpty()) {
-            Map<Integer, Refusal> byRecord = new HashMap<>();
-            for (StagingWriter.RefusedRow r : refusedAtStaging) {
-                byRecord.putIfAbsent(recordOf.get(toStage.get(r.index())), refusal("staging", r.message()));
-            }
-            throw new RowsRefused(byRecord, new SQLException("the database refused rows at staging"));
-        }
-        Ledger.markStaged(c, batchId, n, mapMs, (System.nanoTime() - t1) / 1_000_000);
-
         s.n = n;
+        s.mapMs = mapMs;
         s.rejections = rejections;
         s.replayed = replayed;
         s.mappedRecords = mappedRecords;
@@ -359,8 +388,23 @@ final class BatchProcessor {
         s.seenKeys = keyHashes;
         s.seenHashes = contentHashes;
         s.seenCount = candidates.size();
-        if (replaceSegment(batch) && batch.end() == null) {
-            s.held = hold(c, run, batch, batchId, n, mappedRecords, rejections, identities);
+    }
+
+    /** Writes a mapped batch's rows to staging, once; rows the database refuses are thrown as {@link RowsRefused}. */
+    private void stageRows(Connection c, PipelineRun run, Staged s, String[] stage) throws SQLException, RowsRefused {
+        stage[0] = "staging";
+        long t1 = System.nanoTime();
+        List<StagingWriter.RefusedRow> refusedAtStaging = stagingWriter.write(c, s.batchId, s.toStage);
+        if (!refusedAtStaging.isEmpty()) {
+            Map<Integer, Refusal> byRecord = new HashMap<>();
+            for (StagingWriter.RefusedRow r : refusedAtStaging) {
+                byRecord.putIfAbsent(s.recordOf.get(s.toStage.get(r.index())), refusal("staging", r.message()));
+            }
+            throw new RowsRefused(byRecord, new SQLException("the database refused rows at staging"));
+        }
+        Ledger.markStaged(c, s.batchId, s.n, s.mapMs, (System.nanoTime() - t1) / 1_000_000);
+        if (replaceSegment(s.batch) && s.batch.end() == null) {
+            s.held = hold(c, run, s.batch, s.batchId, s.n, s.mappedRecords, s.rejections, s.identities);
         }
     }
 

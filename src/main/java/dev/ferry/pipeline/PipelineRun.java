@@ -52,13 +52,17 @@ final class PipelineRun implements SyncRun {
     final AtomicInteger segmentsClosed = new AtomicInteger();
     volatile String lastPositions;
 
-    /** Staged batches that may wait for the promotion thread (each holds its records and rows in memory). */
-    static final int PROMOTIONS_AHEAD = 2;
-    private final Semaphore promotionSlots = new Semaphore(PROMOTIONS_AHEAD);
+    /** Batches between submission and promotion — mapping, staging, promoting — each holding its records and rows. */
+    static final int BATCHES_IN_FLIGHT = 3;
+    private final Semaphore inFlight = new Semaphore(BATCHES_IN_FLIGHT);
+    private volatile ExecutorService stages;
     private volatile ExecutorService promotions;
     private volatile CompletableFuture<?> lastPromotion = CompletableFuture.completedFuture(null);
-    /** Why a pipelined promotion failed: later staged batches are abandoned, later submissions refused. */
-    private volatile String promotionFailed;
+    /** Why a pipelined batch failed at staging or promotion: later batches are abandoned, later submissions refused. */
+    private volatile String broken;
+    /** The submission number of the first pipelined batch that failed; batches numbered after it are abandoned. */
+    private volatile long brokenAt = Long.MAX_VALUE;
+    private final AtomicLong submitted = new AtomicLong();
 
     private final JdbcIntegrationPipeline pipeline;
     private final BatchProcessor processor;
@@ -86,7 +90,7 @@ final class PipelineRun implements SyncRun {
 
     @Override
     public BatchResult submit(Batch batch) {
-        if (promotions == null) {
+        if (stages == null) {
             return process(batch, null);
         }
         try {
@@ -110,58 +114,89 @@ final class PipelineRun implements SyncRun {
     }
 
     /**
-     * Stages on the caller's thread, promotes on the run's promotion thread in submission order (issue 13):
-     * batch N+1 is mapped, deduped and staged while batch N promotes, each on its own connection. At most
-     * {@link #PROMOTIONS_AHEAD} staged batches wait, so memory stays bounded. Replace mode stays synchronous:
-     * a segment's held batches are folded by its last batch and must all be staged by then.
+     * Three stages on three threads and connections (issue 13): the caller's thread maps and dedupes batch N+2
+     * while the run's staging thread writes batch N+1 to staging and its promotion thread promotes batch N.
+     * Both threads take batches in submission order, so promotions keep their order. At most
+     * {@link #BATCHES_IN_FLIGHT} batches are between submission and promotion, so memory stays bounded. Replace
+     * mode stays synchronous: a segment's held batches are folded by its last batch and must all be staged by then.
      */
     @Override
     public CompletableFuture<BatchResult> submitAsync(Batch batch) {
         if (ended) {
             throw new IllegalStateException(integration() + ": run " + runId + " has ended");
         }
-        if (promotionFailed != null) {
-            throw new PipelineException(integration() + ": run " + runId + " takes no more batches: " + promotionFailed, null);
+        if (broken != null) {
+            throw new PipelineException(integration() + ": run " + runId + " takes no more batches: " + broken, null);
         }
         if (!processor.stagesAhead()) {
             return CompletableFuture.completedFuture(process(batch, null));
         }
         try {
-            promotionSlots.acquire();
+            inFlight.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new PipelineException(integration() + ": interrupted while waiting for a promotion slot", e);
+            throw new PipelineException(integration() + ": interrupted while waiting for a batch ahead to be promoted", e);
         }
         BatchProcessor.Staged s;
         try {
-            s = processor.prepare(this, batch, null);
+            s = processor.map(this, batch, null);
         } catch (RuntimeException | Error e) {
-            promotionSlots.release();
+            inFlight.release();
             failed = true;
             throw e;
         }
         CompletableFuture<BatchResult> f = new CompletableFuture<>();
-        promotions().execute(() -> {
+        long seq = submitted.incrementAndGet();
+        lastPromotion = f;
+        stageThread().execute(() -> {
+            if (abandoned(seq, s, f)) {
+                return;
+            }
             try {
-                String earlier = promotionFailed;
-                if (earlier != null) {
-                    // a batch before this one did not promote: this one must not move positions past it
-                    processor.abandon(s, earlier);
-                    f.completeExceptionally(new PipelineException(integration() + ": batch " + s.batchId() + " (" + batch.where()
-                            + ") not promoted: " + earlier, null));
+                processor.stage(this, s);
+            } catch (Throwable e) {
+                breaks(seq, s, e, f);
+                return;
+            }
+            promotionThread().execute(() -> {
+                if (abandoned(seq, s, f)) {
                     return;
                 }
-                f.complete(account(processor.promote(this, s)));
-            } catch (Throwable e) {
-                failed = true;
-                promotionFailed = "batch " + s.batchId() + " (" + batch.where() + ") failed: " + e.getMessage();
-                f.completeExceptionally(e);
-            } finally {
-                promotionSlots.release();
-            }
+                try {
+                    f.complete(account(processor.promote(this, s)));
+                    inFlight.release();
+                } catch (Throwable e) {
+                    breaks(seq, s, e, f);
+                }
+            });
         });
-        lastPromotion = f;
         return f;
+    }
+
+    /**
+     * A batch submitted after a failed one is not staged or promoted: it must not move positions past the failed
+     * one's data. Batches submitted before it still promote (their data was read, staged and is checked).
+     */
+    private boolean abandoned(long seq, BatchProcessor.Staged s, CompletableFuture<BatchResult> f) {
+        String earlier = broken;
+        if (earlier == null || seq < brokenAt) {
+            return false;
+        }
+        processor.abandon(s, earlier);
+        inFlight.release();
+        f.completeExceptionally(new PipelineException(integration() + ": batch " + s.batchId() + " (" + s.batch.where()
+                + ") not promoted: " + earlier, null));
+        return true;
+    }
+
+    private synchronized void breaks(long seq, BatchProcessor.Staged s, Throwable e, CompletableFuture<BatchResult> f) {
+        failed = true;
+        if (seq < brokenAt) {
+            brokenAt = seq;
+            broken = "batch " + s.batchId() + " (" + s.batch.where() + ") failed: " + e.getMessage();
+        }
+        inFlight.release();
+        f.completeExceptionally(e);
     }
 
     private BatchResult account(BatchResult r) {
@@ -170,16 +205,27 @@ final class PipelineRun implements SyncRun {
         return r;
     }
 
-    /** The promotion thread, started by the first pipelined batch: one, so promotions keep their order. */
-    private synchronized ExecutorService promotions() {
+    /** The staging and promotion threads, started by the first pipelined batch: one each, so batches keep their order. */
+    private synchronized ExecutorService stageThread() {
+        if (stages == null) {
+            stages = singleThread("stage");
+        }
+        return stages;
+    }
+
+    private synchronized ExecutorService promotionThread() {
         if (promotions == null) {
-            promotions = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, integration() + "-promote-" + runId);
-                t.setDaemon(true);
-                return t;
-            });
+            promotions = singleThread("promote");
         }
         return promotions;
+    }
+
+    private ExecutorService singleThread(String what) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, integration() + "-" + what + "-" + runId);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Waits until every pipelined batch submitted so far is promoted (or failed). */
@@ -228,8 +274,11 @@ final class PipelineRun implements SyncRun {
         }
         ended = true;
         String message = cause == null ? "failed" : String.valueOf(cause.getMessage());
-        if (promotionFailed == null) {
-            promotionFailed = "the run failed: " + message; // staged batches still waiting are not promoted
+        synchronized (this) {
+            if (broken == null) {
+                brokenAt = 0; // before `broken`: a reader that sees `broken` sees this too
+                broken = "the run failed: " + message; // batches still waiting are not staged or promoted
+            }
         }
         awaitPromotions();
         try (Connection c = dataSource.getConnection()) {
@@ -252,6 +301,9 @@ final class PipelineRun implements SyncRun {
 
     /** Releases the lease and drops the open segments' counters (their spilled identities). */
     private void release() {
+        if (stages != null) {
+            stages.shutdown();
+        }
         if (promotions != null) {
             promotions.shutdown();
         }

@@ -149,7 +149,7 @@ class PipelinedBatchesTest {
         pipeline.beforePromote(batchId -> {
             if (first[0] < 0) {
                 first[0] = batchId;
-                // the first batch promotes only once the next one is staged: that can only happen if staging overlaps
+                // the first batch promotes only once the next one is staged: that can only happen if the stages overlap
                 await().atMost(60, TimeUnit.SECONDS).until(() ->
                         queryLong(ferry, "SELECT COUNT(*) FROM ferry_batch WHERE id > " + batchId + " AND status = 'STAGED'") > 0);
                 stagedBeforeFirstPromotion.add(queryLong(ferry, "SELECT MIN(id) FROM ferry_batch WHERE id > " + batchId));
@@ -208,15 +208,18 @@ class PipelinedBatchesTest {
             await().atMost(60, TimeUnit.SECONDS).until(() -> first[0] > 0);
             execute(ferry, "RENAME TABLE " + STG + " TO " + STG + "_away"); // the database loses the staging table: an outage
             try {
-                assertThatThrownBy(() -> run.submitAsync(Batch.of(records(100, 100, "two", java.util.Set.of()), "page 2")
-                        .committing(Position.sequence("offset", 2))))
-                        .isInstanceOf(PipelineException.class).hasMessageContaining("page 2").hasMessageContaining("staging");
+                CompletableFuture<BatchResult> two = run.submitAsync(Batch.of(records(100, 100, "two", java.util.Set.of()), "page 2")
+                        .committing(Position.sequence("offset", 2)));
+                assertThatThrownBy(() -> two.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(PipelineException.class)
+                        .hasMessageContaining("page 2").hasMessageContaining("failed during staging");
             } finally {
                 execute(ferry, "RENAME TABLE " + STG + "_away TO " + STG);
                 secondFailed.countDown();
             }
             BatchResult r1 = one.get(60, TimeUnit.SECONDS);
             assertThat(r1.positionsCommitted()).extracting(Position::value).containsExactly("1");
+            assertThatThrownBy(() -> run.submitAsync(Batch.of(records(200, 10, "three", java.util.Set.of()), "page 3")))
+                    .isInstanceOf(PipelineException.class).hasMessageContaining("takes no more batches");
             assertThatThrownBy(run::complete).isInstanceOf(IllegalStateException.class).hasMessageContaining("failed batch");
             run.fail(new IllegalStateException("page 2 could not be staged"));
         } finally {
