@@ -734,8 +734,13 @@ final class BatchProcessor {
         return KeyHash.of(rows.stream().map(MappedRow::businessKey).sorted().collect(Collectors.joining("\u0000")));
     }
 
+    /** The first 64 bits of a hex MD5 (by hand: no substring per row). */
     private static long hash64(String hexHash) {
-        return Long.parseUnsignedLong(hexHash.substring(0, 16), 16);
+        long h = 0;
+        for (int i = 0; i < 16; i++) {
+            h = h << 4 | Character.digit(hexHash.charAt(i), 16);
+        }
+        return h;
     }
 
     private static void sleepQuietly(long ms) {
