@@ -146,31 +146,36 @@ final class PipelineRun implements SyncRun {
             throw e;
         }
         CompletableFuture<BatchResult> f = new CompletableFuture<>();
-        long seq = submitted.incrementAndGet();
-        lastPromotion = f;
-        stageThread().execute(() -> {
+        synchronized (this) { // numbered, remembered and queued in one step: callers on several threads keep one order
+            long seq = submitted.incrementAndGet();
+            lastPromotion = f;
+            stageThread().execute(() -> stageThenPromote(seq, s, f));
+        }
+        return f;
+    }
+
+    /** On the staging thread: stages the batch, then queues it for the promotion thread. */
+    private void stageThenPromote(long seq, BatchProcessor.Staged s, CompletableFuture<BatchResult> f) {
+        if (abandoned(seq, s, f)) {
+            return;
+        }
+        try {
+            processor.stage(this, s);
+        } catch (Throwable e) {
+            breaks(seq, s, e, f);
+            return;
+        }
+        promotionThread().execute(() -> {
             if (abandoned(seq, s, f)) {
                 return;
             }
             try {
-                processor.stage(this, s);
+                f.complete(account(processor.promote(this, s)));
+                inFlight.release();
             } catch (Throwable e) {
                 breaks(seq, s, e, f);
-                return;
             }
-            promotionThread().execute(() -> {
-                if (abandoned(seq, s, f)) {
-                    return;
-                }
-                try {
-                    f.complete(account(processor.promote(this, s)));
-                    inFlight.release();
-                } catch (Throwable e) {
-                    breaks(seq, s, e, f);
-                }
-            });
         });
-        return f;
     }
 
     /**
