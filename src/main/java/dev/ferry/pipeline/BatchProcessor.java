@@ -69,39 +69,157 @@ final class BatchProcessor {
         return target.mapping();
     }
 
+    /** The whole way of one batch on the caller's thread: stage, then promote (or hold, for a replace segment). */
     BatchResult process(PipelineRun run, Batch batch, List<Long> replayIds) {
-        List<JsonNode> records = batch.records();
-        String where = batch.where();
+        Staged s = prepare(run, batch, replayIds);
+        return s.held != null ? s.held : promote(run, s);
+    }
+
+    /**
+     * A batch mapped, deduped and staged (its ledger row open, its rows committed in staging), waiting for its
+     * promotion transaction. The pipelined path ({@link PipelineRun#submitAsync}) stages batch N+1 while batch N
+     * promotes on another thread and connection; promotion stays in submission order.
+     */
+    static final class Staged {
+        final Batch batch;
+        final List<Long> replayIds;
+        final long batchId;
+        /** Records whose rows the database refused (at staging or promotion): processed again as dead letters. */
+        final Map<Integer, Refusal> refused = new HashMap<>();
+        BatchCounts n;
+        long mapMs;
+        List<DeadLetterStore.Rejection> rejections;
+        List<Long> replayed;
+        long mappedRecords;
+        long[] identities;
+        List<MappedRow> toStage;
+        Map<MappedRow, Integer> recordOf;
+        /** Key and content hashes of the rows promoted or found unchanged, for the run's memory of recent keys. */
+        long[] seenKeys;
+        long[] seenHashes;
+        int seenCount;
+        /** Set when the batch was staged and held (a replace segment's batch before its last): nothing to promote. */
+        BatchResult held;
+
+        Staged(Batch batch, List<Long> replayIds, long batchId) {
+            this.batch = batch;
+            this.replayIds = replayIds;
+            this.batchId = batchId;
+        }
+
+        long batchId() {
+            return batchId;
+        }
+
+        int records() {
+            return batch.records().size();
+        }
+    }
+
+    /** Opens the batch's ledger row, maps, dedupes and stages it (rows the database refuses become dead letters). */
+    Staged prepare(PipelineRun run, Batch batch, List<Long> replayIds) {
         long batchId = -1;
         String[] stage = {"opening the batch"};
         try (Connection c = dataSource.getConnection()) {
-            batchId = Ledger.openBatch(c, run.runId, integration(), where, batch.segment() == null ? null : batch.segment().label(),
-                    run.request.windowFrom(), run.request.windowTo(), batch.reportedTotal(), records.size());
-            // Records whose rows the database refused (at staging or promotion): the batch is processed again
-            // with them as dead letters, so the rest is promoted and every count still balances.
-            Map<Integer, Refusal> refused = new HashMap<>();
+            batchId = Ledger.openBatch(c, run.runId, integration(), batch.where(), batch.segment() == null ? null : batch.segment().label(),
+                    run.request.windowFrom(), run.request.windowTo(), batch.reportedTotal(), batch.records().size());
+            Staged s = new Staged(batch, replayIds, batchId);
+            stageWithRetry(c, run, s, stage);
+            return s;
+        } catch (SQLException | RuntimeException | Error e) {
+            throw failed(batchId, batch.where(), stage[0], e);
+        }
+    }
+
+    /**
+     * The first half of {@link #prepare} for the pipelined path: opens the ledger row, maps and dedupes (one look-up
+     * query) on the caller's thread; {@link #stage} writes the rows on the run's staging thread.
+     */
+    Staged map(PipelineRun run, Batch batch, List<Long> replayIds) {
+        long batchId = -1;
+        String[] stage = {"opening the batch"};
+        try (Connection c = dataSource.getConnection()) {
+            batchId = Ledger.openBatch(c, run.runId, integration(), batch.where(), batch.segment() == null ? null : batch.segment().label(),
+                    run.request.windowFrom(), run.request.windowTo(), batch.reportedTotal(), batch.records().size());
+            Staged s = new Staged(batch, replayIds, batchId);
+            mapAttempt(c, run, s, stage);
+            return s;
+        } catch (SQLException | RuntimeException | Error e) {
+            throw failed(batchId, batch.where(), stage[0], e);
+        }
+    }
+
+    /** Writes a mapped batch to staging (refused rows send it back through mapping without them). */
+    void stage(PipelineRun run, Staged s) {
+        String[] stage = {"staging"};
+        try (Connection c = dataSource.getConnection()) {
+            try {
+                stageRows(c, run, s, stage);
+            } catch (RowsRefused r) {
+                dropRefused(c, s, r, stage[0]);
+                stageWithRetry(c, run, s, stage);
+            }
+        } catch (SQLException | RuntimeException | Error e) {
+            throw failed(s.batchId, s.batch.where(), stage[0], e);
+        }
+    }
+
+    /** The promotion transaction of a staged batch; rows the target refuses send the batch back through staging without them. */
+    BatchResult promote(PipelineRun run, Staged s) {
+        String[] stage = {"promotion"};
+        try (Connection c = dataSource.getConnection()) {
             while (true) {
                 try {
-                    return attempt(c, run, batch, replayIds, batchId, refused, stage);
+                    return promoteAttempt(c, run, s, stage);
                 } catch (RowsRefused r) {
-                    int before = refused.size();
-                    refused.putAll(r.byRecord);
-                    if (refused.size() == before) {
-                        throw r.cause;
+                    dropRefused(c, s, r, stage[0]);
+                    stageWithRetry(c, run, s, stage);
+                    if (s.held != null) {
+                        return s.held;
                     }
-                    Promoter.execute(c, "DELETE FROM `" + target.stagingTable() + "` WHERE `" + TargetTable.BATCH_ID + "` = ?", batchId);
-                    LOG.info("{}: batch {} ({}): the database refused {} record(s) at {}; promoting the rest without them",
-                            integration(), batchId, where, r.byRecord.size(), stage[0]);
+                    stage[0] = "promotion";
                 }
             }
         } catch (SQLException | RuntimeException | Error e) {
-            String message = integration() + ": batch " + batchId + " (" + where + ") failed during " + stage[0] + ": " + e.getMessage();
-            markFailed(batchId, message);
-            if (e instanceof Error error) {
-                throw error;
-            }
-            throw e instanceof PipelineException pe ? pe : new PipelineException(message, e);
+            throw failed(s.batchId, s.batch.where(), stage[0], e);
         }
+    }
+
+    /** Marks a batch that was staged but will not be promoted (an earlier batch of the run failed) as failed. */
+    void abandon(Staged s, String why) {
+        markFailed(s.batchId, integration() + ": batch " + s.batchId + " (" + s.batch.where() + ") not promoted: " + why);
+    }
+
+    private void stageWithRetry(Connection c, PipelineRun run, Staged s, String[] stage) throws SQLException {
+        while (true) {
+            try {
+                stageAttempt(c, run, s, stage);
+                return;
+            } catch (RowsRefused r) {
+                dropRefused(c, s, r, stage[0]);
+            }
+        }
+    }
+
+    /** Adds refused records to the batch's dead letters and clears its staging rows; rethrows when nothing new was refused. */
+    private void dropRefused(Connection c, Staged s, RowsRefused r, String where) throws SQLException {
+        int before = s.refused.size();
+        s.refused.putAll(r.byRecord);
+        if (s.refused.size() == before) {
+            throw r.cause;
+        }
+        Promoter.execute(c, "DELETE FROM `" + target.stagingTable() + "` WHERE `" + TargetTable.BATCH_ID + "` = ?", s.batchId);
+        LOG.info("{}: batch {} ({}): the database refused {} record(s) at {}; promoting the rest without them",
+                integration(), s.batchId, s.batch.where(), r.byRecord.size(), where);
+    }
+
+    private PipelineException failed(long batchId, String where, String stage, Throwable e) {
+        String message = integration() + ": batch " + batchId + " (" + where + ") failed during " + stage + ": " + e.getMessage();
+        markFailed(batchId, message);
+        if (e instanceof Error error) {
+            throw error;
+        }
+        return e instanceof PipelineException pe ? pe : new PipelineException(message, e);
     }
 
     /** Why the database refused a record's row, and the field it named (or "record"). */
@@ -120,9 +238,18 @@ final class BatchProcessor {
         }
     }
 
-    /** Map → dedupe → stage → promote, once; records in {@code refused} go straight to dead letters. */
-    private BatchResult attempt(Connection c, PipelineRun run, Batch batch, List<Long> replayIds, long batchId,
-                                Map<Integer, Refusal> refused, String[] stage) throws SQLException, RowsRefused {
+    /** Map → dedupe → stage, once; records in {@code s.refused} go straight to dead letters. */
+    private void stageAttempt(Connection c, PipelineRun run, Staged s, String[] stage) throws SQLException, RowsRefused {
+        mapAttempt(c, run, s, stage);
+        stageRows(c, run, s, stage);
+    }
+
+    /** Map → dedupe, once (no staging write); records in {@code s.refused} go straight to dead letters. */
+    private void mapAttempt(Connection c, PipelineRun run, Staged s, String[] stage) throws SQLException {
+        Batch batch = s.batch;
+        List<Long> replayIds = s.replayIds;
+        long batchId = s.batchId;
+        Map<Integer, Refusal> refused = s.refused;
         List<JsonNode> records = batch.records();
         String where = batch.where();
         BatchCounts n = new BatchCounts();
@@ -209,49 +336,90 @@ final class BatchProcessor {
         List<MappedRow> candidates = new ArrayList<>(byKey.size());
         // Replace mode stages every row, unchanged ones too: the rows of its partitions it does not hold are deleted.
         boolean replace = mapping().target().mode() == dev.ferry.mapping.WriteMode.REPLACE;
+        // each candidate's key and content hash, computed once: the run's memory takes them after promotion
+        long[] keyHashes = new long[byKey.size()];
+        long[] contentHashes = new long[byKey.size()];
         for (MappedRow row : byKey.values()) {
-            if (!replace && run.seen.contains(KeyHash.of(row.businessKey()), hash64(row.contentHash()))) {
+            long keyHash = KeyHash.of(row.businessKey());
+            long contentHash = hash64(row.contentHash());
+            if (!replace && run.seen.contains(keyHash, contentHash)) {
                 n.duplicates++;
             } else {
+                keyHashes[candidates.size()] = keyHash;
+                contentHashes[candidates.size()] = contentHash;
                 candidates.add(row);
             }
         }
         // On an initial load the store holds nothing a lookup could find (keys promoted earlier in this run
         // are claimed in the store: a duplicate the bounded memory forgot is found by the claim in promotion
         // and counted as already current); a replica racing on the same keys is caught the same way.
-        Map<String, String> known = run.storeWasEmpty || replace ? Map.<String, String>of()
-                : IdempotencyStore.knownHashes(c, integration(), candidates.stream().map(MappedRow::businessKey).toList());
+        // Otherwise one query per batch reads each key's stored hash and whether its last_seen is over a day old:
+        // an unchanged record costs that comparison and no write (issue 13).
+        IdempotencyStore.Known known = run.storeWasEmpty || replace ? IdempotencyStore.Known.NONE
+                : IdempotencyStore.lookup(c, integration(), candidates.stream().map(MappedRow::businessKey).toList());
         List<MappedRow> toStage = new ArrayList<>(candidates.size());
         List<MappedRow> unchanged = new ArrayList<>();
+        List<String> stale = new ArrayList<>();
         for (MappedRow row : candidates) {
-            if (row.contentHash().equals(known.get(row.businessKey()))) {
+            if (row.contentHash().equals(known.hashes().get(row.businessKey()))) {
                 unchanged.add(row);
+                if (known.stale().contains(row.businessKey())) {
+                    stale.add(row.businessKey());
+                }
             } else {
                 toStage.add(row);
             }
         }
         n.unchanged = unchanged.size();
-        // Keys re-delivered unchanged are still "seen": keep retention from purging them (S0.11).
-        IdempotencyStore.touch(c, integration(), unchanged.stream().map(MappedRow::businessKey).toList());
+        // Keys re-delivered unchanged are still "seen": keep retention from purging them (S0.11) — written only
+        // for keys last marked over a day ago, so re-reading the same data all day costs reads, not writes.
+        IdempotencyStore.touch(c, integration(), stale);
         n.staged = toStage.size();
         long mapMs = (System.nanoTime() - t0) / 1_000_000;
 
+        s.n = n;
+        s.mapMs = mapMs;
+        s.rejections = rejections;
+        s.replayed = replayed;
+        s.mappedRecords = mappedRecords;
+        s.identities = identities;
+        s.toStage = toStage;
+        s.recordOf = recordOf;
+        s.seenKeys = keyHashes;
+        s.seenHashes = contentHashes;
+        s.seenCount = candidates.size();
+    }
+
+    /** Writes a mapped batch's rows to staging, once; rows the database refuses are thrown as {@link RowsRefused}. */
+    private void stageRows(Connection c, PipelineRun run, Staged s, String[] stage) throws SQLException, RowsRefused {
         stage[0] = "staging";
         long t1 = System.nanoTime();
-        List<StagingWriter.RefusedRow> refusedAtStaging = stagingWriter.write(c, batchId, toStage);
+        List<StagingWriter.RefusedRow> refusedAtStaging = stagingWriter.write(c, s.batchId, s.toStage);
         if (!refusedAtStaging.isEmpty()) {
             Map<Integer, Refusal> byRecord = new HashMap<>();
             for (StagingWriter.RefusedRow r : refusedAtStaging) {
-                byRecord.putIfAbsent(recordOf.get(toStage.get(r.index())), refusal("staging", r.message()));
+                byRecord.putIfAbsent(s.recordOf.get(s.toStage.get(r.index())), refusal("staging", r.message()));
             }
             throw new RowsRefused(byRecord, new SQLException("the database refused rows at staging"));
         }
-        Ledger.markStaged(c, batchId, n, mapMs, (System.nanoTime() - t1) / 1_000_000);
-
-        if (replaceSegment(batch) && batch.end() == null) {
-            return hold(c, run, batch, batchId, n, mappedRecords, rejections, identities);
+        Ledger.markStaged(c, s.batchId, s.n, s.mapMs, (System.nanoTime() - t1) / 1_000_000);
+        if (replaceSegment(s.batch) && s.batch.end() == null) {
+            s.held = hold(c, run, s.batch, s.batchId, s.n, s.mappedRecords, s.rejections, s.identities);
         }
+    }
 
+    /** The promotion transaction of a staged batch, once; rows the target refuses are thrown as {@link RowsRefused}. */
+    private BatchResult promoteAttempt(Connection c, PipelineRun run, Staged s, String[] stage) throws SQLException, RowsRefused {
+        Batch batch = s.batch;
+        long batchId = s.batchId;
+        String where = batch.where();
+        BatchCounts n = s.n;
+        List<MappedRow> toStage = s.toStage;
+        Map<MappedRow, Integer> recordOf = s.recordOf;
+        List<DeadLetterStore.Rejection> rejections = s.rejections;
+        List<Long> replayed = s.replayed;
+        long mappedRecords = s.mappedRecords;
+        long[] identities = s.identities;
         stage[0] = "promotion";
         beforePromote.accept(batchId);
         long t2 = System.nanoTime();
@@ -280,12 +448,7 @@ final class BatchProcessor {
             throw new RowsRefused(byRecord, e);
         }
 
-        for (MappedRow row : toStage) {
-            run.seen.put(KeyHash.of(row.businessKey()), hash64(row.contentHash()));
-        }
-        for (MappedRow row : unchanged) {
-            run.seen.put(KeyHash.of(row.businessKey()), hash64(row.contentHash()));
-        }
+        run.seen.putAll(s.seenKeys, s.seenHashes, s.seenCount); // the staged and the unchanged rows
         afterPromote.accept(batchId);
         LOG.info("{}: batch {} ({}) promoted: {} received, {} staged, {} inserted, {} updated, {} rejected{}{}",
                 integration(), batchId, where, n.received, n.staged, n.inserted, n.updated, n.rejected,
@@ -293,6 +456,11 @@ final class BatchProcessor {
                 outcome.committed.isEmpty() ? "" : "; positions " + outcome.committed.stream()
                         .map(p -> p.name() + "=" + p.value()).collect(Collectors.joining(", ")));
         return n.toResult(batchId, outcome.reconciled, outcome.segmentVerdict, outcome.committed);
+    }
+
+    /** Whether batches may be staged ahead of the promotion of earlier ones: not in replace mode (held segments). */
+    boolean stagesAhead() {
+        return mapping().target().mode() != WriteMode.REPLACE;
     }
 
     /** Replace mode over a segment: its batches are staged as they come and promoted together by its last one. */
@@ -566,8 +734,13 @@ final class BatchProcessor {
         return KeyHash.of(rows.stream().map(MappedRow::businessKey).sorted().collect(Collectors.joining("\u0000")));
     }
 
+    /** The first 64 bits of a hex MD5 (by hand: no substring per row). */
     private static long hash64(String hexHash) {
-        return Long.parseUnsignedLong(hexHash.substring(0, 16), 16);
+        long h = 0;
+        for (int i = 0; i < 16; i++) {
+            h = h << 4 | Character.digit(hexHash.charAt(i), 16);
+        }
+        return h;
     }
 
     private static void sleepQuietly(long ms) {

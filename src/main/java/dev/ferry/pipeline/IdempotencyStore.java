@@ -34,9 +34,41 @@ public final class IdempotencyStore {
         }
     }
 
-    /** The stored content hash per key, for the keys Ferry has promoted before. */
-    static Map<String, String> knownHashes(Connection c, String integration, List<String> keys) throws SQLException {
-        return perKey(c, integration, keys, "content_hash", String.class);
+    /** Keys per look-up query: a whole batch of the usual size in one round trip (issue 13: the steady state). */
+    private static final int LOOKUP_CHUNK = 10_000;
+
+    /**
+     * What the store holds for a batch's keys: the content hash per key, and the keys whose {@code last_seen} is
+     * over a day old (the only ones an unchanged delivery has to touch).
+     */
+    record Known(Map<String, String> hashes, java.util.Set<String> stale) {
+        static final Known NONE = new Known(Map.of(), java.util.Set.of());
+    }
+
+    /** The stored hash and staleness of each key, in one query per {@link #LOOKUP_CHUNK} keys. */
+    static Known lookup(Connection c, String integration, List<String> keys) throws SQLException {
+        Map<String, String> hashes = new HashMap<>(keys.size() * 2);
+        java.util.Set<String> stale = new java.util.HashSet<>();
+        for (int from = 0; from < keys.size(); from += LOOKUP_CHUNK) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + LOOKUP_CHUNK));
+            try (PreparedStatement ps = c.prepareStatement("SELECT business_key, content_hash, last_seen < NOW(3) - INTERVAL 1 DAY FROM "
+                    + TABLE + " WHERE integration = ? AND " + keyHashIn(chunk.size()))) {
+                ps.setString(1, integration);
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 2, chunk.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String key = rs.getString(1);
+                        hashes.put(key, rs.getString(2));
+                        if (rs.getBoolean(3)) {
+                            stale.add(key);
+                        }
+                    }
+                }
+            }
+        }
+        return new Known(hashes, stale);
     }
 
     /** The batch that last promoted each key, for the keys the store holds. */
@@ -74,6 +106,9 @@ public final class IdempotencyStore {
      * reads, not writes). Retention then purges only keys the source stopped delivering.
      */
     static void touch(Connection c, String integration, List<String> keys) throws SQLException {
+        if (keys.isEmpty()) {
+            return;
+        }
         updateByKeys(c, "UPDATE " + TABLE + " SET last_seen = NOW(3) WHERE integration = ? AND last_seen < NOW(3) - INTERVAL 1 DAY AND ",
                 integration, keys);
     }

@@ -9,7 +9,11 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -48,6 +52,18 @@ final class PipelineRun implements SyncRun {
     final AtomicInteger segmentsClosed = new AtomicInteger();
     volatile String lastPositions;
 
+    /** Batches between submission and promotion — mapping, staging, promoting — each holding its records and rows. */
+    static final int BATCHES_IN_FLIGHT = 3;
+    private final Semaphore inFlight = new Semaphore(BATCHES_IN_FLIGHT);
+    private volatile ExecutorService stages;
+    private volatile ExecutorService promotions;
+    private volatile CompletableFuture<?> lastPromotion = CompletableFuture.completedFuture(null);
+    /** Why a pipelined batch failed at staging or promotion: later batches are abandoned, later submissions refused. */
+    private volatile String broken;
+    /** The submission number of the first pipelined batch that failed; batches numbered after it are abandoned. */
+    private volatile long brokenAt = Long.MAX_VALUE;
+    private final AtomicLong submitted = new AtomicLong();
+
     private final JdbcIntegrationPipeline pipeline;
     private final BatchProcessor processor;
     private final DataSource dataSource;
@@ -74,22 +90,152 @@ final class PipelineRun implements SyncRun {
 
     @Override
     public BatchResult submit(Batch batch) {
-        return process(batch, null);
+        if (stages == null) {
+            return process(batch, null);
+        }
+        try {
+            return submitAsync(batch).join(); // after the batches still waiting for promotion
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
     }
 
     BatchResult process(Batch batch, List<Long> replayIds) {
         if (ended) {
             throw new IllegalStateException(integration() + ": run " + runId + " has ended");
         }
+        awaitPromotions();
         try {
-            BatchResult r = processor.process(this, batch, replayIds);
-            received.addAndGet(r.received());
-            staged.addAndGet(r.staged());
-            return r;
+            return account(processor.process(this, batch, replayIds));
         } catch (RuntimeException | Error e) {
             failed = true;
             throw e;
         }
+    }
+
+    /**
+     * Three stages on three threads and connections (issue 13): the caller's thread maps and dedupes batch N+2
+     * while the run's staging thread writes batch N+1 to staging and its promotion thread promotes batch N.
+     * Both threads take batches in submission order, so promotions keep their order. At most
+     * {@link #BATCHES_IN_FLIGHT} batches are between submission and promotion, so memory stays bounded. Replace
+     * mode stays synchronous: a segment's held batches are folded by its last batch and must all be staged by then.
+     */
+    @Override
+    public CompletableFuture<BatchResult> submitAsync(Batch batch) {
+        if (ended) {
+            throw new IllegalStateException(integration() + ": run " + runId + " has ended");
+        }
+        if (broken != null) {
+            throw new PipelineException(integration() + ": run " + runId + " takes no more batches: " + broken, null);
+        }
+        if (!processor.stagesAhead()) {
+            return CompletableFuture.completedFuture(process(batch, null));
+        }
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PipelineException(integration() + ": interrupted while waiting for a batch ahead to be promoted", e);
+        }
+        BatchProcessor.Staged s;
+        try {
+            s = processor.map(this, batch, null);
+        } catch (RuntimeException | Error e) {
+            inFlight.release();
+            failed = true;
+            throw e;
+        }
+        CompletableFuture<BatchResult> f = new CompletableFuture<>();
+        synchronized (this) { // numbered, remembered and queued in one step: callers on several threads keep one order
+            long seq = submitted.incrementAndGet();
+            lastPromotion = f;
+            stageThread().execute(() -> stageThenPromote(seq, s, f));
+        }
+        return f;
+    }
+
+    /** On the staging thread: stages the batch, then queues it for the promotion thread. */
+    private void stageThenPromote(long seq, BatchProcessor.Staged s, CompletableFuture<BatchResult> f) {
+        if (abandoned(seq, s, f)) {
+            return;
+        }
+        try {
+            processor.stage(this, s);
+        } catch (Throwable e) {
+            breaks(seq, s, e, f);
+            return;
+        }
+        promotionThread().execute(() -> {
+            if (abandoned(seq, s, f)) {
+                return;
+            }
+            try {
+                f.complete(account(processor.promote(this, s)));
+                inFlight.release();
+            } catch (Throwable e) {
+                breaks(seq, s, e, f);
+            }
+        });
+    }
+
+    /**
+     * A batch submitted after a failed one is not staged or promoted: it must not move positions past the failed
+     * one's data. Batches submitted before it still promote (their data was read, staged and is checked).
+     */
+    private boolean abandoned(long seq, BatchProcessor.Staged s, CompletableFuture<BatchResult> f) {
+        String earlier = broken;
+        if (earlier == null || seq < brokenAt) {
+            return false;
+        }
+        processor.abandon(s, earlier);
+        inFlight.release();
+        f.completeExceptionally(new PipelineException(integration() + ": batch " + s.batchId() + " (" + s.batch.where()
+                + ") not promoted: " + earlier, null));
+        return true;
+    }
+
+    private synchronized void breaks(long seq, BatchProcessor.Staged s, Throwable e, CompletableFuture<BatchResult> f) {
+        failed = true;
+        if (seq < brokenAt) {
+            brokenAt = seq;
+            broken = "batch " + s.batchId() + " (" + s.batch.where() + ") failed: " + e.getMessage();
+        }
+        inFlight.release();
+        f.completeExceptionally(e);
+    }
+
+    private BatchResult account(BatchResult r) {
+        received.addAndGet(r.received());
+        staged.addAndGet(r.staged());
+        return r;
+    }
+
+    /** The staging and promotion threads, started by the first pipelined batch: one each, so batches keep their order. */
+    private synchronized ExecutorService stageThread() {
+        if (stages == null) {
+            stages = singleThread("stage");
+        }
+        return stages;
+    }
+
+    private synchronized ExecutorService promotionThread() {
+        if (promotions == null) {
+            promotions = singleThread("promote");
+        }
+        return promotions;
+    }
+
+    private ExecutorService singleThread(String what) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, integration() + "-" + what + "-" + runId);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Waits until every pipelined batch submitted so far is promoted (or failed). */
+    private void awaitPromotions() {
+        lastPromotion.handle((r, e) -> null).join();
     }
 
     @Override
@@ -103,6 +249,7 @@ final class PipelineRun implements SyncRun {
 
     @Override
     public RunStatus complete() {
+        awaitPromotions();
         if (failed) {
             throw new IllegalStateException(integration() + ": run " + runId + " had a failed batch; it cannot complete");
         }
@@ -132,6 +279,13 @@ final class PipelineRun implements SyncRun {
         }
         ended = true;
         String message = cause == null ? "failed" : String.valueOf(cause.getMessage());
+        synchronized (this) {
+            if (broken == null) {
+                brokenAt = 0; // before `broken`: a reader that sees `broken` sees this too
+                broken = "the run failed: " + message; // batches still waiting are not staged or promoted
+            }
+        }
+        awaitPromotions();
         try (Connection c = dataSource.getConnection()) {
             Ledger.endRun(c, runId, "FAILED", lastPositions, message);
         } catch (SQLException e) {
@@ -152,6 +306,12 @@ final class PipelineRun implements SyncRun {
 
     /** Releases the lease and drops the open segments' counters (their spilled identities). */
     private void release() {
+        if (stages != null) {
+            stages.shutdown();
+        }
+        if (promotions != null) {
+            promotions.shutdown();
+        }
         if (lease != null) {
             lease.close();
         }

@@ -26,6 +26,13 @@ final class RecentKeys {
         return h != null && h == contentHash;
     }
 
+    /** The first {@code n} pairs, under one lock. */
+    synchronized void putAll(long[] keyHashes, long[] contentHashes, int n) {
+        for (int i = 0; i < n; i++) {
+            put(keyHashes[i], contentHashes[i]);
+        }
+    }
+
     synchronized void put(long keyHash, long contentHash) {
         recent.remove(keyHash); // re-inserted as the newest
         recent.put(keyHash, contentHash);

@@ -5,18 +5,11 @@ import dev.ferry.mapping.MappedRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -111,24 +104,18 @@ final class StagingWriter {
 
     /** Returns the server's warnings (a value was altered) or null when every row loaded as given. */
     private String loadData(Connection c, long batchId, List<MappedRow> rows, int from, int to) throws SQLException {
-        ByteArrayOutputStream tsv = new ByteArrayOutputStream((to - from) * 160);
-        StringBuilder line = new StringBuilder(256);
+        TsvBytes tsv = new TsvBytes((to - from) * 200);
         for (int i = from; i < to; i++) {
             MappedRow row = rows.get(i);
-            line.setLength(0);
-            line.append(batchId).append('\t').append(i + 1).append('\t');
-            appendEscaped(line, row.businessKey());
-            line.append('\t').append(row.contentHash()).append('\t').append(row.op().code()).append('\t');
-            appendValue(line, row.version());
+            tsv.number(batchId).tab().number(i + 1).tab().escaped(row.businessKey()).tab().ascii(row.contentHash()).tab()
+                    .ascii(row.op().code()).tab().value(row.version());
             for (Object v : row.values()) {
-                line.append('\t');
-                appendValue(line, v);
+                tsv.tab().value(v);
             }
-            line.append('\n');
-            tsv.writeBytes(line.toString().getBytes(StandardCharsets.UTF_8));
+            tsv.newline();
         }
         try (Statement s = c.createStatement();
-             LocalInfileGate.Armed ignored = LocalInfileGate.arm(c, new ByteArrayInputStream(tsv.toByteArray()))) {
+             LocalInfileGate.Armed ignored = LocalInfileGate.arm(c, tsv.stream())) {
             long loaded = s.executeUpdate("LOAD DATA LOCAL INFILE 'ferry-batch-" + batchId + ".tsv' INTO TABLE `" + target.stagingTable()
                     + "` CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' ("
                     + columns() + ") SET `" + TargetTable.KEY_HASH + "` = UNHEX(MD5(`" + TargetTable.KEY + "`))");
@@ -186,38 +173,5 @@ final class StagingWriter {
             sb.append(sb.length() == 0 ? "" : "; ").append(w.getMessage());
         }
         return sb.toString();
-    }
-
-    /** Text form LOAD DATA reads back into the column's type. */
-    static void appendValue(StringBuilder sb, Object v) {
-        if (v == null) {
-            sb.append("\\N");
-        } else if (v instanceof String s) {
-            appendEscaped(sb, s);
-        } else if (v instanceof BigDecimal d) {
-            sb.append(d.toPlainString());
-        } else if (v instanceof Boolean b) {
-            sb.append(b ? '1' : '0');
-        } else if (v instanceof LocalDateTime t) {
-            sb.append(t.toLocalDate()).append(' ').append(t.toLocalTime());
-        } else if (v instanceof LocalDate || v instanceof LocalTime || v instanceof Number) {
-            sb.append(v);
-        } else {
-            appendEscaped(sb, v.toString());
-        }
-    }
-
-    private static void appendEscaped(StringBuilder sb, String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            switch (ch) {
-                case '\\' -> sb.append("\\\\");
-                case '\t' -> sb.append("\\t");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\0' -> sb.append("\\0");
-                default -> sb.append(ch);
-            }
-        }
     }
 }

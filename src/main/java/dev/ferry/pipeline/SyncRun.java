@@ -26,6 +26,18 @@ public interface SyncRun extends AutoCloseable {
      */
     BatchResult submit(Batch batch);
 
+    /**
+     * Submits a batch to be promoted after the batches submitted before it, without waiting for its promotion:
+     * the caller's thread maps, dedupes and stages it (and may fetch the next page) while a promotion thread
+     * promotes the batches ahead of it, in submission order, each in its own transaction with its positions.
+     * Blocks while too many batches wait for promotion (bounded memory). A batch whose staging fails is thrown
+     * here; a batch whose promotion fails completes its future exceptionally, and no batch after it is promoted.
+     * {@link #submit} after {@code submitAsync} waits for the batches ahead of it. The default runs synchronously.
+     */
+    default java.util.concurrent.CompletableFuture<BatchResult> submitAsync(Batch batch) {
+        return java.util.concurrent.CompletableFuture.completedFuture(submit(batch));
+    }
+
     /** Shorthand for a batch without segment or positions. */
     default BatchResult submit(List<JsonNode> records, Long reportedTotal, String where) {
         return submit(Batch.of(records, where).withReportedTotal(reportedTotal));

@@ -21,7 +21,7 @@ public final class BenchRecords {
     private static final String[] STATUS = {"NEW", "PAID", "SHIPPED", "CLOSED"};
     private static final long SHANGHAI_OFFSET_SECONDS = 8 * 3600; // no DST in China since 1991
 
-    private final long total;
+    private volatile long total;
     private final long baseLocalSecond;
     /** Record number → its revision, for revised records only (0 = the original). */
     private final Map<Long, Integer> revisions = new ConcurrentHashMap<>();
@@ -37,6 +37,17 @@ public final class BenchRecords {
 
     public long total() {
         return total;
+    }
+
+    /**
+     * Adds {@code n} new records at the end (the benchmark's steady state: new records since the last pull). Record
+     * i keeps its values: the creation times of the existing records are fixed when the set is made.
+     */
+    public void grow(long n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n < 0");
+        }
+        total += n;
     }
 
     /** Changes record {@code i} (a new revision: new values, a later modification time); returns the revision. */

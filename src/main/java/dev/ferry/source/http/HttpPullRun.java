@@ -295,6 +295,8 @@ final class HttpPullRun {
         Long maxTotal;
         ZonedDateTime maxCursor;
         boolean unreconciled;
+        /** Batches submitted ahead (staged, promoting in order on the run's promotion thread), oldest first. */
+        final java.util.ArrayDeque<java.util.concurrent.CompletableFuture<BatchResult>> inFlight = new java.util.ArrayDeque<>();
 
         SliceWalk(Slice slice) {
             this.slice = slice;
@@ -378,8 +380,8 @@ final class HttpPullRun {
                     return closeSlice(run, plan, w, positional, countBefore);
                 }
                 while (w.buffer.size() >= batchSize) {
-                    BatchResult r = submit(run, w, config.getBatchSize() > 0 ? batchSize : w.buffer.size(), null, List.of());
-                    if (!r.reconciled()) {
+                    submitAhead(run, w, config.getBatchSize() > 0 ? batchSize : w.buffer.size());
+                    if (w.unreconciled) {
                         return new SliceResult(slice.label(), w.pages, w.records, null, null, null, false, List.of());
                     }
                 }
@@ -409,13 +411,15 @@ final class HttpPullRun {
         List<Position> positions = positionsReached(plan, w);
         int chunk = config.getBatchSize() > 0 ? config.getBatchSize() : Math.max(1, w.buffer.size());
         while (w.buffer.size() > chunk) {
-            BatchResult r = submit(run, w, chunk, null, List.of());
-            if (!r.reconciled()) {
+            submitAhead(run, w, chunk);
+            if (w.unreconciled) {
                 return new SliceResult(w.slice.label(), w.pages, w.records, sourceCount, countedBy, null, false, List.of());
             }
         }
+        // promoted after the batches still in flight (the run keeps their order); their outcomes are known then
         BatchResult r = submit(run, w, w.buffer.size(), new Batch.SegmentEnd(sourceCount, countedBy), positions);
-        boolean good = r.reconciled() && !"MISMATCH".equals(r.segmentVerdict());
+        collect(w, true);
+        boolean good = r.reconciled() && !w.unreconciled && !"MISMATCH".equals(r.segmentVerdict());
         return new SliceResult(w.slice.label(), w.pages, w.records, sourceCount, countedBy, r.segmentVerdict(), good,
                 r.positionsCommitted());
     }
@@ -563,7 +567,48 @@ final class HttpPullRun {
         return positional && reportedTotal != null && (long) pages * config.getPageSize() >= reportedTotal;
     }
 
+    /**
+     * Submits a batch without waiting for its promotion (issue 13): this thread stages the next batch while the
+     * run promotes this one. Outcomes are collected as they complete; a failed promotion fails the walk.
+     */
+    private void submitAhead(SyncRun run, SliceWalk w, int count) {
+        Batch batch = nextBatch(w, count, null, List.of());
+        try {
+            w.inFlight.add(run.submitAsync(batch));
+            batches++;
+        } catch (RuntimeException e) {
+            throw failure("submitting " + batch.where() + " failed: " + scrub(String.valueOf(e.getMessage())), e);
+        }
+        collect(w, false);
+    }
+
+    /** Takes the outcomes of batches submitted ahead: those done, or (wait) all of them. */
+    private void collect(SliceWalk w, boolean wait) {
+        while (!w.inFlight.isEmpty() && (wait || w.inFlight.peek().isDone())) {
+            try {
+                if (!w.inFlight.poll().join().reconciled()) {
+                    w.unreconciled = true;
+                }
+            } catch (java.util.concurrent.CompletionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                throw failure("promoting a batch of " + w.slice.label() + " failed: " + scrub(String.valueOf(cause.getMessage())), cause);
+            }
+        }
+    }
+
     private BatchResult submit(SyncRun run, SliceWalk w, int count, Batch.SegmentEnd end, List<Position> positions) {
+        Batch batch = nextBatch(w, count, end, positions);
+        try {
+            BatchResult r = run.submit(batch);
+            batches++;
+            return r;
+        } catch (RuntimeException e) {
+            throw failure("submitting " + batch.where() + " failed: " + scrub(String.valueOf(e.getMessage())), e);
+        }
+    }
+
+    /** The next {@code count} buffered records as a batch of the slice's segment. */
+    private Batch nextBatch(SliceWalk w, int count, Batch.SegmentEnd end, List<Position> positions) {
         List<JsonNode> records = new ArrayList<>(w.buffer.subList(0, count));
         w.buffer.subList(0, count).clear();
         String where = w.bufferFrom == null ? "end of " + w.slice.label()
@@ -576,13 +621,7 @@ final class HttpPullRun {
         if (end != null) {
             batch = batch.endingSegment(end.sourceCount(), end.countedBy());
         }
-        try {
-            BatchResult r = run.submit(batch);
-            batches++;
-            return r;
-        } catch (RuntimeException e) {
-            throw failure("submitting " + where + " failed: " + scrub(String.valueOf(e.getMessage())), e);
-        }
+        return batch;
     }
 
     /** A parsed, validated answer. */
