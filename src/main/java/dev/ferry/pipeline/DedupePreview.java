@@ -62,7 +62,7 @@ public final class DedupePreview {
         if (store == null || replace || candidates.isEmpty()) {
             return out;
         }
-        Map<String, String> known = IdempotencyStore.knownHashes(store, mapping.integration(), candidates);
+        Map<String, String> known = IdempotencyStore.lookup(store, mapping.integration(), candidates).hashes();
         for (int i = 0; i < rows.size(); i++) {
             if (out.get(i) != Decision.NEW) {
                 continue;
