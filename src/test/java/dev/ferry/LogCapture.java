@@ -16,6 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class LogCapture implements AutoCloseable {
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    /** The MDC of each line, in the same order. */
+    private final List<java.util.Map<String, String>> contexts = new CopyOnWriteArrayList<>();
     private final AbstractAppender appender;
     private final LoggerContext context = (LoggerContext) LogManager.getContext(false);
 
@@ -29,12 +31,23 @@ public final class LogCapture implements AutoCloseable {
                     event.getThrown().printStackTrace(new PrintWriter(w));
                     sb.append('\n').append(w);
                 }
+                contexts.add(java.util.Map.copyOf(event.getContextData().toMap()));
                 lines.add(sb.toString());
             }
         };
         appender.start();
         context.getConfiguration().getRootLogger().addAppender(appender, Level.ALL, null);
         context.updateLoggers();
+    }
+
+    /** The MDC of the first line containing {@code fragment} (null when no line does). */
+    public java.util.Map<String, String> contextOf(String fragment) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(fragment)) {
+                return contexts.get(i);
+            }
+        }
+        return null;
     }
 
     public String text() {

@@ -123,6 +123,7 @@ final class BatchProcessor {
         try (Connection c = dataSource.getConnection()) {
             batchId = Ledger.openBatch(c, run.runId, integration(), batch.where(), batch.segment() == null ? null : batch.segment().label(),
                     run.request.windowFrom(), run.request.windowTo(), batch.reportedTotal(), batch.records().size());
+            LogContext.enterBatch(batchId);
             Staged s = new Staged(batch, replayIds, batchId);
             stageWithRetry(c, run, s, stage);
             return s;
@@ -141,6 +142,7 @@ final class BatchProcessor {
         try (Connection c = dataSource.getConnection()) {
             batchId = Ledger.openBatch(c, run.runId, integration(), batch.where(), batch.segment() == null ? null : batch.segment().label(),
                     run.request.windowFrom(), run.request.windowTo(), batch.reportedTotal(), batch.records().size());
+            LogContext.enterBatch(batchId);
             Staged s = new Staged(batch, replayIds, batchId);
             mapAttempt(c, run, s, stage);
             return s;

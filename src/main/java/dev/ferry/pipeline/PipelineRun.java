@@ -105,7 +105,7 @@ final class PipelineRun implements SyncRun {
             throw new IllegalStateException(integration() + ": run " + runId + " has ended");
         }
         awaitPromotions();
-        try {
+        try (LogContext log = LogContext.run(integration(), runId)) {
             return account(processor.process(this, batch, replayIds));
         } catch (RuntimeException | Error e) {
             failed = true;
@@ -138,7 +138,7 @@ final class PipelineRun implements SyncRun {
             throw new PipelineException(integration() + ": interrupted while waiting for a batch ahead to be promoted", e);
         }
         BatchProcessor.Staged s;
-        try {
+        try (LogContext log = LogContext.run(integration(), runId)) {
             s = processor.map(this, batch, null);
         } catch (RuntimeException | Error e) {
             inFlight.release();
@@ -159,7 +159,7 @@ final class PipelineRun implements SyncRun {
         if (abandoned(seq, s, f)) {
             return;
         }
-        try {
+        try (LogContext log = LogContext.batch(integration(), runId, s.batchId())) {
             processor.stage(this, s);
         } catch (Throwable e) {
             breaks(seq, s, e, f);
@@ -169,7 +169,7 @@ final class PipelineRun implements SyncRun {
             if (abandoned(seq, s, f)) {
                 return;
             }
-            try {
+            try (LogContext log = LogContext.batch(integration(), runId, s.batchId())) {
                 f.complete(account(processor.promote(this, s)));
                 inFlight.release();
             } catch (Throwable e) {
@@ -249,6 +249,12 @@ final class PipelineRun implements SyncRun {
 
     @Override
     public RunStatus complete() {
+        try (LogContext log = LogContext.run(integration(), runId)) {
+            return completeRun();
+        }
+    }
+
+    private RunStatus completeRun() {
         awaitPromotions();
         if (failed) {
             throw new IllegalStateException(integration() + ": run " + runId + " had a failed batch; it cannot complete");
@@ -274,6 +280,12 @@ final class PipelineRun implements SyncRun {
 
     @Override
     public void fail(Throwable cause) {
+        try (LogContext log = LogContext.run(integration(), runId)) {
+            failRun(cause);
+        }
+    }
+
+    private void failRun(Throwable cause) {
         if (ended) {
             return;
         }
