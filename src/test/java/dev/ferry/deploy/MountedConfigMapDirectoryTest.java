@@ -124,7 +124,7 @@ class MountedConfigMapDirectoryTest {
             assertThat(loadedRouteIds(main)).containsExactlyInAnyOrderElementsOf(routeIds(routeFiles));
             List<String> mapped = new ArrayList<>();
             mappingFiles.forEach((name, text) -> {
-                if (!name.endsWith(".test.yaml")) { // `ferry test` files beside the mappings: not mappings
+                if (!name.endsWith(".test.yaml") && !name.contains(".reconcile.")) { // `ferry test` and reconciliation files beside the mappings
                     mapped.add(readYaml(text).path("integration").asText());
                 }
             });
