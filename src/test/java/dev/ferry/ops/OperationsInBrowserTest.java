@@ -218,7 +218,13 @@ class OperationsInBrowserTest {
     }
 
     String stateOnPage(String integration) {
-        return browser.findElement(By.cssSelector("#integrations tr[data-integration='" + integration + "'] td.state")).getText().strip();
+        return textOnPage("#integrations tr[data-integration='" + integration + "'] td.state");
+    }
+
+    /** Read in one script call: the page re-renders its rows on every refresh, so a found element can go stale before getText. */
+    String textOnPage(String css) {
+        Object text = browser.executeScript("const e = document.querySelector(arguments[0]); return e ? e.innerText.trim() : ''", css);
+        return String.valueOf(text);
     }
 
     @Test
@@ -239,8 +245,7 @@ class OperationsInBrowserTest {
         waitUpTo(30).until(d -> "true".equals(browser.executeScript("return document.body.dataset.loaded")));
 
         assertThat(stateOnPage("jst-refunds")).isEqualTo("running");
-        WebElement row = browser.findElement(By.cssSelector("#integrations tr[data-integration='jst-refunds']"));
-        assertThat(row.getText()).contains("#" + r[0]).contains("SUCCEEDED");
+        assertThat(textOnPage("#integrations tr[data-integration='jst-refunds']")).contains("#" + r[0]).contains("SUCCEEDED");
 
         JsonNode records = chart("chart-records");
         assertThat(records.path("canvas").asBoolean()).as("ECharts drew a canvas").isTrue();
