@@ -118,18 +118,7 @@ final class BatchProcessor {
 
     /** Opens the batch's ledger row, maps, dedupes and stages it (rows the database refuses become dead letters). */
     Staged prepare(PipelineRun run, Batch batch, List<Long> replayIds) {
-        long batchId = -1;
-        String[] stage = {"opening the batch"};
-        try (Connection c = dataSource.getConnection()) {
-            batchId = Ledger.openBatch(c, run.runId, integration(), batch.where(), batch.segment() == null ? null : batch.segment().label(),
-                    run.request.windowFrom(), run.request.windowTo(), batch.reportedTotal(), batch.records().size());
-            LogContext.enterBatch(batchId);
-            Staged s = new Staged(batch, replayIds, batchId);
-            stageWithRetry(c, run, s, stage);
-            return s;
-        } catch (SQLException | RuntimeException | Error e) {
-            throw failed(batchId, batch.where(), stage[0], e);
-        }
+        return open(run, batch, replayIds, this::stageWithRetry);
     }
 
     /**
@@ -137,6 +126,15 @@ final class BatchProcessor {
      * query) on the caller's thread; {@link #stage} writes the rows on the run's staging thread.
      */
     Staged map(PipelineRun run, Batch batch, List<Long> replayIds) {
+        return open(run, batch, replayIds, this::mapAttempt);
+    }
+
+    /** What {@link #open} does with a batch once its ledger row is open. */
+    private interface FirstSteps {
+        void run(Connection c, PipelineRun run, Staged s, String[] stage) throws SQLException;
+    }
+
+    private Staged open(PipelineRun run, Batch batch, List<Long> replayIds, FirstSteps steps) {
         long batchId = -1;
         String[] stage = {"opening the batch"};
         try (Connection c = dataSource.getConnection()) {
@@ -144,7 +142,7 @@ final class BatchProcessor {
                     run.request.windowFrom(), run.request.windowTo(), batch.reportedTotal(), batch.records().size());
             LogContext.enterBatch(batchId);
             Staged s = new Staged(batch, replayIds, batchId);
-            mapAttempt(c, run, s, stage);
+            steps.run(c, run, s, stage);
             return s;
         } catch (SQLException | RuntimeException | Error e) {
             throw failed(batchId, batch.where(), stage[0], e);

@@ -261,15 +261,11 @@ public class FerryReconcileEndpoint extends DefaultEndpoint {
 
     /** The endpoint's clock, else a {@code ferryClock} bean (the demo's and tests' controllable clock), else the system's. */
     Clock clock() {
-        if (clock != null) {
-            return clock;
-        }
-        Clock shared = getCamelContext().getRegistry().lookupByNameAndType("ferryClock", Clock.class);
-        return shared != null ? shared : Clock.systemDefaultZone();
+        return dev.ferry.config.Clocks.of(getCamelContext(), clock, java.time.ZoneId.systemDefault());
     }
 
     ZoneId zoneId() {
-        return zone == null || zone.isBlank() ? ZoneId.systemDefault() : ZoneId.of(zone);
+        return dev.ferry.config.Clocks.zone(zone);
     }
 
     Duration afterRunPollDuration() {

@@ -299,15 +299,11 @@ public class FerrySftpEndpoint extends DefaultEndpoint {
     }
 
     ZoneId zoneId() {
-        return zone == null || zone.isBlank() ? ZoneId.systemDefault() : ZoneId.of(zone);
+        return dev.ferry.config.Clocks.zone(zone);
     }
 
     Clock clock() {
-        if (clock != null) {
-            return clock;
-        }
-        Clock bean = getCamelContext().getRegistry().lookupByNameAndType("ferryClock", Clock.class);
-        return bean != null ? bean : Clock.system(zoneId());
+        return dev.ferry.config.Clocks.of(getCamelContext(), clock, zoneId());
     }
 
     Duration minAge() {
