@@ -178,8 +178,11 @@ public final class FileLedger {
                 + "SET f.status = 'RETAKE', f.detail = 'backfill', f.updated_at = NOW(3) "
                 + "WHERE d.integration = ? AND d.day BETWEEN ? AND ? AND f.status IN ('LOADED', 'REJECTED', 'MISMATCH')",
                 integration, Date.valueOf(from), Date.valueOf(to));
-        return update("UPDATE ferry_sftp_day SET status = 'EXPECTED', asked = 0, updated_at = NOW(3) "
+        update("UPDATE ferry_sftp_day SET status = 'EXPECTED', asked = 0, updated_at = NOW(3) "
                 + "WHERE integration = ? AND day BETWEEN ? AND ?", integration, Date.valueOf(from), Date.valueOf(to));
+        // every day of the range now has an EXPECTED row (expect() added the missing ones); not the UPDATE's count:
+        // MySQL counts changed rows only, and a day expect() added in the same millisecond is not changed by it
+        return from.isAfter(to) ? 0 : (int) java.time.temporal.ChronoUnit.DAYS.between(from, to) + 1;
     }
 
     Optional<LocalDate> lastExpectedDay(String integration) {
