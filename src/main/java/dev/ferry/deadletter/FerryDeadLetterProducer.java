@@ -40,6 +40,14 @@ public class FerryDeadLetterProducer extends DefaultProducer {
         return (FerryDeadLetterEndpoint) super.getEndpoint();
     }
 
+    static String withoutOptions(String uri) {
+        if (uri == null) {
+            return null;
+        }
+        int q = uri.indexOf('?');
+        return q < 0 ? uri : uri.substring(0, q);
+    }
+
     @Override
     public void process(Exchange exchange) throws Exception {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
@@ -53,7 +61,8 @@ public class FerryDeadLetterProducer extends DefaultProducer {
         if (route == null) {
             route = exchange.getFromRouteId();
         }
-        String at = exchange.getProperty(Exchange.FAILURE_ENDPOINT, String.class);
+        // the endpoint without its options: they can hold credentials (apiKey, password, …), never logged or stored
+        String at = withoutOptions(exchange.getProperty(Exchange.FAILURE_ENDPOINT, String.class));
         String integration = getEndpoint().namedIntegration() != null ? getEndpoint().namedIntegration() : route != null ? route : "ferry";
         String payload = payload(exchange.getMessage().getBody());
         boolean record = isRecord(payload);
