@@ -96,31 +96,35 @@ final class ReconcileCommand {
         }
     }
 
-    @Command(name = "ack", description = "Acknowledge a difference with a case note.")
-    static final class Ack implements Callable<Integer> {
+    /** ack and resolve: one difference moves to a review status, with a case note. */
+    abstract static class ReviewCommand implements Callable<Integer> {
         @Parameters(index = "0", description = "Difference id")
         long id;
 
         @Option(names = "--note", required = true)
         String note;
 
+        abstract ReconcileStore.Review to();
+
         @Override
         public Integer call() {
-            return review(id, ReconcileStore.Review.ACKNOWLEDGED, note);
+            return review(id, to(), note);
+        }
+    }
+
+    @Command(name = "ack", description = "Acknowledge a difference with a case note.")
+    static final class Ack extends ReviewCommand {
+        @Override
+        ReconcileStore.Review to() {
+            return ReconcileStore.Review.ACKNOWLEDGED;
         }
     }
 
     @Command(name = "resolve", description = "Mark a difference resolved with a case note.")
-    static final class Resolve implements Callable<Integer> {
-        @Parameters(index = "0", description = "Difference id")
-        long id;
-
-        @Option(names = "--note", required = true)
-        String note;
-
+    static final class Resolve extends ReviewCommand {
         @Override
-        public Integer call() {
-            return review(id, ReconcileStore.Review.RESOLVED, note);
+        ReconcileStore.Review to() {
+            return ReconcileStore.Review.RESOLVED;
         }
     }
 

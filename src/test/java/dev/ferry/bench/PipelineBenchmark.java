@@ -401,25 +401,7 @@ public final class PipelineBenchmark {
                 try (JsonParser p = factory.createParser(chunk.toByteArray())) {
                     p.nextToken(); // [
                     while (p.nextToken() == JsonToken.START_OBJECT) {
-                        boolean first = true;
-                        while (p.nextToken() == JsonToken.FIELD_NAME) {
-                            p.nextToken();
-                            if (!first) {
-                                out.write('\t');
-                            }
-                            first = false;
-                            String v = p.getText();
-                            for (int i = 0; i < v.length(); i++) {
-                                char ch = v.charAt(i);
-                                switch (ch) {
-                                    case '\\' -> out.write("\\\\");
-                                    case '\t' -> out.write("\\t");
-                                    case '\n' -> out.write("\\n");
-                                    default -> out.write(ch);
-                                }
-                            }
-                        }
-                        out.write('\n');
+                        BenchRecords.writeTsvLine(p, out);
                     }
                 }
             }

@@ -1,8 +1,11 @@
 package dev.ferry.devservices;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 
 import java.io.IOException;
+import java.io.Writer;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Map;
@@ -144,5 +147,31 @@ public final class BenchRecords {
             buf[at] = (char) ('0' + v / 10);
             buf[at + 1] = (char) ('0' + v % 10);
         }
+    }
+
+    /**
+     * One bench record as a LOAD DATA line: the parser stands on the record's START_OBJECT; its field values in
+     * order, tab-separated, with LOAD DATA's escapes. The reference every benchmark loads its rows with.
+     */
+    public static void writeTsvLine(JsonParser p, Writer out) throws IOException {
+        boolean first = true;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            p.nextToken();
+            if (!first) {
+                out.write('\t');
+            }
+            first = false;
+            String v = p.getText();
+            for (int i = 0; i < v.length(); i++) {
+                char ch = v.charAt(i);
+                switch (ch) {
+                    case '\\' -> out.write("\\\\");
+                    case '\t' -> out.write("\\t");
+                    case '\n' -> out.write("\\n");
+                    default -> out.write(ch);
+                }
+            }
+        }
+        out.write('\n');
     }
 }
