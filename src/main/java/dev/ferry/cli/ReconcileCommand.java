@@ -25,6 +25,25 @@ final class ReconcileCommand {
     private ReconcileCommand() {
     }
 
+    /** One reconcile subcommand's work, given a started Ferry and the result store. */
+    @FunctionalInterface
+    interface Work {
+        int run(Ferry ferry, ReconcileStore store) throws Exception;
+    }
+
+    /**
+     * Every subcommand runs through here: start Ferry, build the store, and a reconciliation that cannot run or an
+     * unknown id ({@link ReconcileException}) prints its reason and exits 2 — an operator error, not a stack trace.
+     */
+    static int withStore(Work work) throws Exception {
+        try (Ferry ferry = Ferry.start(FerryCli.settings())) {
+            return work.run(ferry, new ReconcileStore(ferry.dataSource()));
+        } catch (ReconcileException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+    }
+
     static ReconcileDefinition definition(Ferry ferry, String integration) {
         ReconcileDefinition def = ReconcileLoader.find(ferry.settings().mappingsDir(), integration, ferry.dataSource(),
                 ferry.settings().groovyTrusted());
@@ -51,12 +70,11 @@ final class ReconcileCommand {
         boolean correct;
 
         @Override
-        public Integer call() throws InterruptedException {
-            try (Ferry ferry = Ferry.start(FerryCli.settings())) {
+        public Integer call() throws Exception {
+            return withStore((ferry, store) -> {
                 ReconcileDefinition def = definition(ferry, integration);
                 Scope scope = new Scope(integration, date, version);
-                Reconciler reconciler = new Reconciler(new ReconcileStore(ferry.dataSource()), Clock.systemDefaultZone(),
-                        ferry.integrations()::get);
+                Reconciler reconciler = new Reconciler(store, Clock.systemDefaultZone(), ferry.integrations()::get);
                 Reconciler.Result r = reconciler.run(def, scope, "cli");
                 reconciler.settle(def, scope);
                 if (correct) {
@@ -69,7 +87,7 @@ final class ReconcileCommand {
                         t.group().isEmpty() ? "-" : t.group(), t.measure(), t.source(), t.target(), t.level()));
                 reconciler.store().ofRun(r.runId()).forEach(ReconcileCommand::print);
                 return run.status().equals("MISMATCH") ? 1 : 0;
-            }
+            });
         }
     }
 
@@ -85,14 +103,13 @@ final class ReconcileCommand {
         int limit;
 
         @Override
-        public Integer call() {
-            try (Ferry ferry = Ferry.start(FerryCli.settings())) {
-                ReconcileStore store = new ReconcileStore(ferry.dataSource());
+        public Integer call() throws Exception {
+            return withStore((ferry, store) -> {
                 List<ReconcileStore.StoredDifference> diffs = run != null ? store.ofRun(run) : store.open(integration, limit);
                 diffs.forEach(ReconcileCommand::print);
                 System.out.println(diffs.size() + " difference(s)");
-            }
-            return 0;
+                return 0;
+            });
         }
     }
 
@@ -107,8 +124,13 @@ final class ReconcileCommand {
         abstract ReconcileStore.Review to();
 
         @Override
-        public Integer call() {
-            return review(id, to(), note);
+        public Integer call() throws Exception {
+            return withStore((ferry, store) -> {
+                store.review(id, to(), note, Clock.systemDefaultZone().instant());
+                print(store.difference(id));
+                store.notes(id).forEach(n -> System.out.println("  note " + n));
+                return 0;
+            });
         }
     }
 
@@ -128,19 +150,6 @@ final class ReconcileCommand {
         }
     }
 
-    private static int review(long id, ReconcileStore.Review to, String note) {
-        try (Ferry ferry = Ferry.start(FerryCli.settings())) {
-            ReconcileStore store = new ReconcileStore(ferry.dataSource());
-            store.review(id, to, note, Clock.systemDefaultZone().instant());
-            print(store.difference(id));
-            store.notes(id).forEach(n -> System.out.println("  note " + n));
-            return 0;
-        } catch (ReconcileException e) {
-            System.err.println(e.getMessage());
-            return 2;
-        }
-    }
-
     @Command(name = "report", description = "Differences per integration, day and category, and how they settled (S4.5).")
     static final class Report implements Callable<Integer> {
         @Option(names = "--integration")
@@ -150,16 +159,15 @@ final class ReconcileCommand {
         int days;
 
         @Override
-        public Integer call() {
-            try (Ferry ferry = Ferry.start(FerryCli.settings())) {
-                List<ReconcileStore.TrendRow> rows = new ReconcileStore(ferry.dataSource())
-                        .trend(integration, days, Clock.systemDefaultZone().instant());
+        public Integer call() throws Exception {
+            return withStore((ferry, store) -> {
+                List<ReconcileStore.TrendRow> rows = store.trend(integration, days, Clock.systemDefaultZone().instant());
                 System.out.printf("%-24s %-10s %-18s %6s %6s %9s %9s %8s%n", "integration", "day", "category", "found", "late",
                         "confirmed", "corrected", "resolved");
                 rows.forEach(t -> System.out.printf("%-24s %-10s %-18s %6d %6d %9d %9d %8d%n", t.integration(), t.day(), t.category(),
                         t.found(), t.late(), t.confirmed(), t.corrected(), t.resolved()));
-            }
-            return 0;
+                return 0;
+            });
         }
     }
 
@@ -172,9 +180,9 @@ final class ReconcileCommand {
         java.nio.file.Path out;
 
         @Override
-        public Integer call() throws java.io.IOException {
-            try (Ferry ferry = Ferry.start(FerryCli.settings())) {
-                String csv = dev.ferry.reconcile.DifferencesCsv.of(new ReconcileStore(ferry.dataSource()), run);
+        public Integer call() throws Exception {
+            return withStore((ferry, store) -> {
+                String csv = dev.ferry.reconcile.DifferencesCsv.of(store, run);
                 if (out != null) {
                     java.nio.file.Files.writeString(out, csv);
                     System.out.println("wrote " + out);
@@ -182,10 +190,7 @@ final class ReconcileCommand {
                     System.out.print(csv);
                 }
                 return 0;
-            } catch (ReconcileException e) {
-                System.err.println(e.getMessage());
-                return 2;
-            }
+            });
         }
     }
 
@@ -201,16 +206,16 @@ final class ReconcileCommand {
         int last;
 
         @Override
-        public Integer call() {
-            try (Ferry ferry = Ferry.start(FerryCli.settings())) {
+        public Integer call() throws Exception {
+            return withStore((ferry, store) -> {
                 List<dev.ferry.reconcile.ReconcileTrends.Row> rows = new dev.ferry.reconcile.ReconcileTrends(ferry.dataSource())
                         .buckets(integration, dev.ferry.reconcile.ReconcileTrends.Bucket.parse(bucket), last, Clock.systemDefaultZone().instant());
                 System.out.printf("%-24s %-16s %5s %9s %6s %5s %10s %9s %8s%n", "integration", "bucket", "runs", "checked", "found", "late",
                         "mismatched", "corrected", "resolved");
                 rows.forEach(r -> System.out.printf("%-24s %-16s %5d %9d %6d %5d %10d %9d %8d%n", r.integration(), r.bucket(), r.runs(),
                         r.checked(), r.found(), r.late(), r.mismatched(), r.corrected(), r.resolved()));
-            }
-            return 0;
+                return 0;
+            });
         }
     }
 

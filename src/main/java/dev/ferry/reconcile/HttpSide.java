@@ -58,7 +58,7 @@ public final class HttpSide extends RecordSide {
 
     @Override
     public String describe() {
-        return "GET " + url;
+        return "GET " + stripQuery(url); // the configured url's query may carry a token: never in messages
     }
 
     @Override
@@ -107,7 +107,9 @@ public final class HttpSide extends RecordSide {
             }
             return JSON.readTree(r.body());
         } catch (IOException e) {
-            throw new ReconcileException(describe() + ": " + e.getMessage(), e);
+            // the client's message may quote the request: only the exception's type and the query-stripped url go out
+            throw new ReconcileException(describe() + ": " + e.getClass().getSimpleName() + " for " + stripQuery(u)
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage().replace(u, stripQuery(u))));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ReconcileException(describe() + ": interrupted", e);

@@ -9,7 +9,16 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
+import javax.sql.DataSource;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HexFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -37,10 +46,37 @@ public final class KafkaSide extends RecordSide {
     private final String scopeField;
     private final boolean latest;
     private final Duration timeout;
+    private final DeadLetters deadLetters;
     private long unreadable;
 
+    /**
+     * Where an unreadable message may be accounted for: the integration that consumes the topic dead-lettered it
+     * (same payload in {@code ferry_dead_letter}). Without a database (null) every unreadable message fails the read.
+     */
+    public record DeadLetters(DataSource dataSource, String integration) {
+
+        /** Whether the integration stored this payload as a dead letter (the hash DeadLetterStore keys it by). */
+        boolean hold(String payload) {
+            if (dataSource == null) {
+                return false;
+            }
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT 1 FROM ferry_dead_letter WHERE integration = ? AND payload_hash = ?")) {
+                ps.setString(1, integration);
+                ps.setString(2, HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(payload.getBytes(StandardCharsets.UTF_8))));
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            } catch (SQLException e) {
+                throw new ReconcileException("reading ferry_dead_letter of " + integration + ": " + e.getMessage(), e);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e); // every JDK has MD5
+            }
+        }
+    }
+
     public KafkaSide(String brokers, String topic, List<String> keyFields, List<String> fields, String scopeField, String ageField,
-                     ZoneId zone, boolean latest, Duration timeout) {
+                     ZoneId zone, boolean latest, Duration timeout, DeadLetters deadLetters) {
         super(keyFields, fields, scopeField, ageField, zone);
         if (brokers == null || brokers.isBlank()) {
             throw new IllegalArgumentException("kafka: needs brokers (host:port,…)");
@@ -51,6 +87,7 @@ public final class KafkaSide extends RecordSide {
         this.scopeField = scopeField;
         this.latest = latest;
         this.timeout = timeout;
+        this.deadLetters = deadLetters == null ? new DeadLetters(null, null) : deadLetters;
     }
 
     @Override
@@ -69,6 +106,7 @@ public final class KafkaSide extends RecordSide {
         p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
         Object scopeValue = scope == null ? null : scope.value();
         unreadable = 0;
+        List<String> unexplained = new ArrayList<>();
         // keyed by business key when only the latest event counts; a list otherwise (duplicates stay visible)
         Map<String, JsonNode> byKey = new LinkedHashMap<>();
         List<JsonNode> all = new ArrayList<>();
@@ -92,6 +130,9 @@ public final class KafkaSide extends RecordSide {
                     }
                     JsonNode event = parse(r);
                     if (event == null) {
+                        if (!deadLetters.hold(r.value() == null ? "" : r.value())) {
+                            unexplained.add("partition " + r.partition() + " offset " + r.offset());
+                        }
                         continue;
                     }
                     if (scopeField != null && scopeValue != null && !scopeValue.toString().equals(Values.text(event.get(scopeField)))) {
@@ -105,7 +146,16 @@ public final class KafkaSide extends RecordSide {
                 }
             }
         } catch (org.apache.kafka.common.KafkaException e) {
+            // any client failure (timeouts, deserialisation, authorisation) fails the run: never a partly read topic
             throw new ReconcileException(describe() + " on " + brokers + ": " + e.getMessage(), e);
+        }
+        if (!unexplained.isEmpty()) {
+            // a message nobody dead-lettered may be a record the target should hold: a verdict without it would
+            // be a claim about a shrunken source
+            throw new ReconcileException(describe() + ": " + unexplained.size() + " message(s) not a JSON object and not in "
+                    + (deadLetters.integration() == null ? "a dead-letter store" : deadLetters.integration() + "'s dead letters")
+                    + ", so the topic cannot be read whole: " + String.join(", ", unexplained.subList(0, Math.min(10, unexplained.size())))
+                    + (unexplained.size() > 10 ? ", …" : ""));
         }
         return latest ? new ArrayList<>(byKey.values()) : all;
     }
@@ -124,8 +174,8 @@ public final class KafkaSide extends RecordSide {
     }
 
     /**
-     * The event as a JSON object, or null for a message that is none (a poison message: the integration dead-lettered
-     * it, so it is not a record the target should hold); logged with its place so it can be found.
+     * The event as a JSON object, or null for a message that is none (a poison message: accounted for only when the
+     * integration dead-lettered it, see {@link DeadLetters}); logged with its place so it can be found.
      */
     private JsonNode parse(ConsumerRecord<String, String> r) {
         try {
@@ -137,7 +187,7 @@ public final class KafkaSide extends RecordSide {
             // not JSON: counted and skipped like a non-object below
         }
         unreadable++;
-        LOG.warn("{} partition {} offset {}: not a JSON object, left out of the comparison", describe(), r.partition(), r.offset());
+        LOG.warn("{} partition {} offset {}: not a JSON object", describe(), r.partition(), r.offset());
         return null;
     }
 

@@ -82,8 +82,8 @@ public final class ReconcileLoader {
                     c.has("precision") ? duration(c.get("precision").asText(), w + ".precision") : null,
                     c.path("trim").asBoolean(false), c.path("caseFold").asBoolean(false)));
         }
-        Side source = side(root.get("source"), where + ": source", columns, true, ferryDb, file);
-        Side target = side(root.get("target"), where + ": target", columns, false, ferryDb, file);
+        Side source = side(root.get("source"), where + ": source", columns, true, ferryDb, file, integration);
+        Side target = side(root.get("target"), where + ": target", columns, false, ferryDb, file, integration);
         List<GroovyRule> rules = new ArrayList<>();
         for (JsonNode r : root.path("rules")) {
             Path rule = file.resolveSibling(r.asText());
@@ -119,7 +119,8 @@ public final class ReconcileLoader {
                 root.path("fast").asBoolean(false), root.path("autoCorrect").asBoolean(false));
     }
 
-    private static Side side(JsonNode n, String where, List<ColumnCheck> columns, boolean source, DataSource ferryDb, Path file) {
+    private static Side side(JsonNode n, String where, List<ColumnCheck> columns, boolean source, DataSource ferryDb, Path file,
+                             String integration) {
         if (n == null || !n.isObject()) {
             throw new MappingException(where + ": expected { table | http | file | kafka, key, ... }");
         }
@@ -147,7 +148,7 @@ public final class ReconcileLoader {
             if (n.has("kafka")) {
                 return new KafkaSide(property(n.path("brokers").asText(null)), n.get("kafka").asText(), key, fields, scope, age, zone,
                         n.path("latest").asBoolean(true), n.has("timeout") ? duration(n.get("timeout").asText(), where + ".timeout")
-                        : Duration.ofSeconds(60));
+                        : Duration.ofSeconds(60), new KafkaSide.DeadLetters(ferryDb, integration));
             }
             if (n.has("file")) {
                 return new FileSide(file.resolveSibling(n.get("file").asText()), Charset.forName(n.path("charset").asText("UTF-8")),

@@ -79,9 +79,25 @@ class ReconcileCommandTest {
         assertThat(csv[1]).startsWith("1,1,bills,MISSING_IN_TARGET,B2,,amount=5.00,,\"in the source, not in the target\",CONFIRMED,0,RESOLVED,");
         assertThat(csv).hasSize(2);
         assertThat(cli(2, "reconcile", "csv", "99")).isEmpty();
+        // a reconciliation that cannot run is an operator error: its reason on stderr, exit 2, for every subcommand alike
+        assertThat(cliErr(2, "reconcile", "run", "nosuch", "--date", "2026-11-20"))
+                .isEqualTo("no nosuch.reconcile.yaml in " + mappings + System.lineSeparator());
         // the trend in 5-minute buckets: 1 run, 2 rows checked, 1 found, 0 late, 1 mismatched, 0 corrected, 1 resolved
         assertThat(cli(0, "reconcile", "trend", "--integration", "bills", "--bucket", "5m", "--last", "12"))
                 .containsPattern("bills\\s+\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d[05]\\s+1\\s+2\\s+1\\s+0\\s+1\\s+0\\s+1\\n");
+    }
+
+    /** What the command wrote to stderr. */
+    private static String cliErr(int expectedExit, String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            cli(expectedExit, args);
+        } finally {
+            System.setErr(original);
+        }
+        return err.toString(StandardCharsets.UTF_8);
     }
 
     private static String cli(int expectedExit, String... args) {

@@ -82,6 +82,32 @@ class KafkaStreamPairTest {
     }
 
     @Test
+    void aMessageThatIsNotJsonFailsTheRunUnlessTheIntegrationDeadLetteredIt() {
+        kafka.createTopic("clearing-poison", 2);
+        kafka.send("clearing-poison", 0, List.of("{\"txn\":\"T1\",\"day\":\"2026-11-20\",\"amount\":\"10.00\"}"));
+        kafka.send("clearing-poison", 1, List.of(
+                "{\"txn\":\"T2\",\"day\":\"2026-11-20\",\"amount\":\"2.00\"}",
+                "{\"txn\": \"T3\", \"amou",                                       // cut off: may be T3, the target cannot tell
+                "{\"txn\":\"T4\",\"day\":\"2026-11-20\",\"amount\":\"40.00\"}",
+                "{\"txn\":\"T9\",\"day\":\"2026-11-20\",\"amount\":\"90.00\"}"));
+        Reconciler reconciler = new Reconciler(new ReconcileStore(ferry.dataSource()), Clock.systemDefaultZone(), i -> null);
+        Scope day = Scope.day("clearing", LocalDate.of(2026, 11, 20));
+
+        assertThatThrownBy(() -> reconciler.run(definition("clearing-poison"), day, "test"))
+                .isInstanceOf(ReconcileException.class)
+                .hasMessageContaining("kafka topic clearing-poison: 1 message(s) not a JSON object")
+                .hasMessageContaining("partition 1 offset 1");
+
+        // the integration consuming the topic dead-lettered it: accounted for, the comparison goes on without it
+        new dev.ferry.pipeline.DeadLetterStore(ferry.dataSource()).addSourceRejections("clearing", 0, 0, List.of(
+                new dev.ferry.pipeline.DeadLetterStore.Rejection("clearing-poison-1@1", 0, "value", "not JSON", "{\"txn\": \"T3\", \"amou")));
+        Reconciler.Result r = reconciler.run(definition("clearing-poison"), day, "test");
+        assertThat(r.sourceRows()).isEqualTo(4);   // T1, T2, T4, T9: what the topic holds as records
+        assertThat(r.differences()).isEmpty();
+        assertThat(r.status()).isEqualTo("BALANCED");
+    }
+
+    @Test
     void aTopicThatDoesNotExistFailsTheRunNamingIt() {
         Reconciler reconciler = new Reconciler(new ReconcileStore(ferry.dataSource()), Clock.systemDefaultZone(), i -> null);
 

@@ -330,6 +330,30 @@ class ReconciliationEngineTest {
     }
 
     @Test
+    void anApiThatRefusesTheRequestFailsTheRunWithoutTheTokenOfItsQueryString() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/bills", ex -> {
+            ex.sendResponseHeaders(401, -1);
+            ex.close();
+        });
+        server.start();
+        try {
+            String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/bills";
+            HttpSide api = new HttpSide(base + "?api_key=s3cret-token", "/data", "date", "page", "size", 2, List.of("bill_no"),
+                    List.of("amt", "status", "merchant"), "bill_date", null, ZONE);
+            ReconcileDefinition def = new ReconcileDefinition("payment-bills", api, targetSide(COLUMNS), COLUMNS, List.of(), true,
+                    null, Duration.ZERO, List.of(), false, false);
+
+            assertThatThrownBy(() -> reconciler.run(def, DAY, "test"))
+                    .isInstanceOf(ReconcileException.class)
+                    .hasMessage("GET " + base + ": HTTP 401 for " + base);
+            assertThat(api.describe()).isEqualTo("GET " + base);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void aSourceTableOnAnotherDatabaseServerIsReadThroughItsOwnUrlWithPlaceholderCredentials() throws Exception {
         String url = dev.ferry.devservices.EmbeddedMariaDb.get().createDatabase("recon_engine_remote");
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, dev.ferry.devservices.EmbeddedMariaDb.USER,
