@@ -232,19 +232,34 @@ public record JdbcTableSide(DataSource dataSource, String table, List<String> ke
     }
 
     /**
-     * Row count and a checksum of the rows whose key is in [lo, hi), computed by the database: the sum of
-     * 60 bits of each row's MD5 (data-diff's method; a sum, unlike XOR, does not cancel out duplicate rows).
+     * The checksum of a set of rows, as SQL: the sum of each row's CRC32 over its key and checked values joined
+     * with '|' plus a null map (CONCAT_WS skips NULLs, so {@code (NULL, 'x')} and {@code ('x', NULL)} would join
+     * alike). A sum, unlike XOR, does not cancel out duplicate rows. CRC32 instead of data-diff's MD5: ~2.5× less CPU
+     * per row (measured by ReconcileBenchmark's hash lines), and it detects every change confined to 4 consecutive
+     * bytes of the row text (one field edited); a wider change goes unseen with probability 2^-32 per differing
+     * range (MD5's 60 bits: 2^-60) — the leaf comparison itself is exact. Values go in as the database prints them
+     * (no CAST: it cost as much as the hash), so a column must have the same type on both sides to checksum alike;
+     * otherwise ranges differ and are compared row by row, tolerances applied.
      */
+    public static String rowHashSum(String key, List<String> checkedColumns) {
+        StringBuilder row = new StringBuilder("CONCAT_WS('|', ").append(key);
+        for (String c : checkedColumns) {
+            row.append(", `").append(c).append('`');
+        }
+        if (!checkedColumns.isEmpty()) {
+            row.append(", CONCAT(").append(String.join(", ", checkedColumns.stream().map(c -> "ISNULL(`" + c + "`)").toList())).append(')');
+        }
+        return "COALESCE(SUM(CRC32(" + row.append(')') + ")), 0)";
+    }
+
+    /** Row count and a checksum ({@link #rowHashSum}) of the rows whose key is in [lo, hi), computed by the database. */
     long[] checksum(Scope scope, List<String> checkedColumns, long lo, long hi, Instant youngerThan) {
         List<Object> params = new ArrayList<>();
         String key = "`" + keyColumns.get(0) + "`";
         String where = where(scope, youngerThan, params) + " AND " + key + " >= ? AND " + key + " < ?";
         params.add(lo);
         params.add(hi);
-        String row = "CONCAT_WS('|', " + key + (checkedColumns.isEmpty() ? "" : ", ")
-                + String.join(", ", checkedColumns.stream().map(c -> "COALESCE(CAST(`" + c + "` AS CHAR), 'NULL\\0')").toList()) + ")";
-        String sql = "SELECT COUNT(*), COALESCE(SUM(CAST(CONV(SUBSTRING(MD5(" + row + "), 18), 16, 10) AS UNSIGNED)), 0) % 1000000000000000007"
-                + " FROM " + quotedTable() + where;
+        String sql = "SELECT COUNT(*), " + rowHashSum(key, checkedColumns) + " FROM " + quotedTable() + where;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, params);
             try (ResultSet rs = ps.executeQuery()) {
@@ -267,10 +282,7 @@ public record JdbcTableSide(DataSource dataSource, String table, List<String> ke
         String where = where(scope, youngerThan, params) + " AND " + key + " >= ? AND " + key + " < ?";
         params.add(lo);
         params.add(hi);
-        String row = "CONCAT_WS('|', " + key + (checkedColumns.isEmpty() ? "" : ", ")
-                + String.join(", ", checkedColumns.stream().map(c -> "COALESCE(CAST(`" + c + "` AS CHAR), 'NULL\\0')").toList()) + ")";
-        String sql = "SELECT (" + key + " - " + lo + ") DIV " + width + " AS b, COUNT(*),"
-                + " COALESCE(SUM(CAST(CONV(SUBSTRING(MD5(" + row + "), 18), 16, 10) AS UNSIGNED)), 0) % 1000000000000000007"
+        String sql = "SELECT (" + key + " - " + lo + ") DIV " + width + " AS b, COUNT(*), " + rowHashSum(key, checkedColumns)
                 + " FROM " + quotedTable() + where + " GROUP BY b";
         java.util.Map<Long, long[]> out = new java.util.HashMap<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
