@@ -114,6 +114,10 @@ public record JdbcTableSide(DataSource dataSource, String table, List<String> ke
             params.add(lo);
             params.add(hi);
         }
+        return rows(where, params, onlyKeys, numericOrder);
+    }
+
+    private RowStream rows(String where, List<Object> params, Set<String> onlyKeys, boolean numericOrder) {
         boolean filterHere = onlyKeys != null && onlyKeys.size() > KEY_FILTER_LIMIT;
         if (onlyKeys != null && !filterHere) {
             if (onlyKeys.isEmpty()) {
@@ -296,6 +300,96 @@ public record JdbcTableSide(DataSource dataSource, String table, List<String> ke
             throw new ReconcileException(describe() + ": " + e.getMessage(), e);
         }
         return out;
+    }
+
+    // --- ranges of any key (text, UUID, composite), bounded by key tuples: SampledRangeDiff ---
+
+    /** The key columns as an SQL row, {@code `a`} or {@code (`a`, `b`)}: compared in the key's index order. */
+    private String keyRow() {
+        return keyColumns.size() == 1 ? "`" + keyColumns.get(0) + "`"
+                : "(" + String.join(", ", keyColumns.stream().map(c -> "`" + c + "`").toList()) + ")";
+    }
+
+    private String tupleParams() {
+        return keyColumns.size() == 1 ? "?" : "(" + String.join(", ", keyColumns.stream().map(c -> "?").toList()) + ")";
+    }
+
+    /** " AND key >= from AND key < to" for a range of key tuples (null: unbounded on that end). */
+    private String between(Object[] from, Object[] to, List<Object> params) {
+        StringBuilder w = new StringBuilder();
+        if (from != null) {
+            w.append(" AND ").append(keyRow()).append(" >= ").append(tupleParams());
+            params.addAll(List.of(from));
+        }
+        if (to != null) {
+            w.append(" AND ").append(keyRow()).append(" < ").append(tupleParams());
+            params.addAll(List.of(to));
+        }
+        return w.toString();
+    }
+
+    /**
+     * Keys that cut [from, to) into ranges of {@code every} rows, in the key's index order: each found by a keyset
+     * seek from the previous one ({@code key > previous ORDER BY key LIMIT 1 OFFSET every-1}), so the index is walked
+     * once in all, never from the start again as {@code OFFSET n} alone would. At most {@code max} keys.
+     */
+    List<Object[]> cuts(Scope scope, Object[] from, Object[] to, long every, int max, Instant youngerThan) {
+        List<Object[]> out = new ArrayList<>();
+        String order = String.join(", ", keyColumns.stream().map(c -> "`" + c + "`").toList());
+        try (Connection c = dataSource.getConnection()) {
+            Object[] previous = null;
+            while (out.size() < max) {
+                List<Object> params = new ArrayList<>();
+                String where = where(scope, youngerThan, params) + between(from, to, params);
+                if (previous != null) {
+                    where += " AND " + keyRow() + " > " + tupleParams();
+                    params.addAll(List.of(previous));
+                }
+                // the first cut is row every+1 from `from`; each next one every rows after the previous cut
+                String sql = "SELECT " + order + " FROM " + quotedTable() + where + " ORDER BY " + order + " LIMIT 1 OFFSET "
+                        + (previous == null ? every : every - 1);
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    bind(ps, params);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            break;
+                        }
+                        Object[] key = new Object[keyColumns.size()];
+                        for (int i = 0; i < key.length; i++) {
+                            key[i] = rs.getObject(1 + i);
+                        }
+                        out.add(key);
+                        previous = key;
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new ReconcileException(describe() + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** Row count and checksum ({@link #rowHashSum}) of the rows whose key tuple is in [from, to). */
+    long[] checksum(Scope scope, List<String> checkedColumns, Object[] from, Object[] to, Instant youngerThan) {
+        List<Object> params = new ArrayList<>();
+        String where = where(scope, youngerThan, params) + between(from, to, params);
+        String key = String.join(", ", keyColumns.stream().map(c -> "`" + c + "`").toList());
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT COUNT(*), " + rowHashSum(key, checkedColumns) + " FROM " + quotedTable() + where)) {
+            bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getBigDecimal(2).longValue()};
+            }
+        } catch (SQLException e) {
+            throw new ReconcileException(describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Rows whose key tuple is in [from, to), sorted as text: a leaf of {@link SampledRangeDiff}. */
+    RowStream rowsBetween(Scope scope, Object[] from, Object[] to, Instant youngerThan) {
+        List<Object> params = new ArrayList<>();
+        return rows(where(scope, youngerThan, params) + between(from, to, params), params, null, false);
     }
 
     /** The smallest and largest numeric key in the scope, or null when there are no rows. */
