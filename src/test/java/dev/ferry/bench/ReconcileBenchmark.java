@@ -70,11 +70,18 @@ public final class ReconcileBenchmark {
             }
 
             t0 = System.nanoTime();
-            try (ResultSet rs = s.executeQuery("SELECT COUNT(*), SUM(CAST(CONV(SUBSTRING(MD5(CONCAT_WS('|', id, amount, note, created)), 18), 16, 10)"
-                    + " AS UNSIGNED)) FROM a")) {
+            // the floor: one whole-table checksum with the row hash the range method uses
+            try (ResultSet rs = s.executeQuery("SELECT COUNT(*), " + JdbcTableSide.rowHashSum("`id`", cols) + " FROM a")) {
                 rs.next();
             }
             double wholeChecksum = (System.nanoTime() - t0) / 1e9;
+            // the previous row hash (60 bits of MD5 over CAST values), for the ratio of the two hashes in this run
+            t0 = System.nanoTime();
+            try (ResultSet rs = s.executeQuery("SELECT COUNT(*), SUM(CAST(CONV(SUBSTRING(MD5(CONCAT_WS('|', id, COALESCE(CAST(amount AS CHAR), 'N'),"
+                    + " COALESCE(CAST(note AS CHAR), 'N'), COALESCE(CAST(created AS CHAR), 'N'))), 18), 16, 10) AS UNSIGNED)) FROM a")) {
+                rs.next();
+            }
+            double md5Checksum = (System.nanoTime() - t0) / 1e9;
 
             t0 = System.nanoTime();
             ChecksumDiff same = new ChecksumDiff(a, c2, checks, ChecksumDiff.FACTOR, ChecksumDiff.LEAF_ROWS);
@@ -89,6 +96,31 @@ public final class ReconcileBenchmark {
             fast.compare(Scope.all("bench"), null, new RecordComparer(checks, List.of(), true), found::add);
             double checksumDiff = (System.nanoTime() - t0) / 1e9;
             check("checksum ranges", found.stream().map(Difference::key).toList(), expected);
+
+            if (Boolean.getBoolean("recon.rangesOnly")) { // -Drecon.rangesOnly=true: the 10M goal, without the slow methods
+                System.out.printf("%nrows per table: %,d; differences: 5 (3 changed, 1 deleted, 1 added)%n", rows);
+                System.out.printf("whole-table checksum of one table:  %6.2f s; previous MD5 row hash %6.2f s%n", wholeChecksum, md5Checksum);
+                System.out.printf("key-range checksums, identical:     %6.2f s  (%d grouped queries)%n", identical, same.rangeQueries());
+                System.out.printf("key-range checksums (ChecksumDiff): %6.2f s  (%d grouped queries, %d ranges read row by row)%n",
+                        checksumDiff, fast.rangeQueries(), fast.leaves());
+                return;
+            }
+            // text keys: the same rows keyed by a VARCHAR, ranges cut at sampled keys (SampledRangeDiff)
+            s.execute("CREATE TABLE ta (k VARCHAR(20) PRIMARY KEY, amount DECIMAL(14,2), note VARCHAR(40), created DATETIME)");
+            s.execute("CREATE TABLE tb LIKE ta");
+            s.execute("INSERT INTO ta SELECT CONCAT('k', id), amount, note, created FROM a");
+            s.execute("INSERT INTO tb SELECT CONCAT('k', id), amount, note, created FROM b");
+            JdbcTableSide ta = new JdbcTableSide(ds, "ta", List.of("k"), cols, null, null, null);
+            JdbcTableSide tb = new JdbcTableSide(ds, "tb", List.of("k"), cols, null, null, null);
+            t0 = System.nanoTime();
+            dev.ferry.reconcile.SampledRangeDiff sampled = new dev.ferry.reconcile.SampledRangeDiff(ta, tb, checks, ChecksumDiff.FACTOR,
+                    ChecksumDiff.LEAF_ROWS);
+            List<Difference> textFound = new ArrayList<>();
+            sampled.compare(Scope.all("bench"), null, new RecordComparer(checks, List.of(), true), textFound::add);
+            double textKeys = (System.nanoTime() - t0) / 1e9;
+            TreeSet<String> expectedText = new TreeSet<>();
+            expected.forEach(k -> expectedText.add("k" + k));
+            check("sampled key ranges (text key)", textFound.stream().map(Difference::key).toList(), expectedText);
 
             t0 = System.nanoTime();
             List<String> joined = new ArrayList<>();
@@ -123,9 +155,12 @@ public final class ReconcileBenchmark {
 
             System.out.printf("%nrows per table: %,d; differences: 5 (3 changed, 1 deleted, 1 added)%n", rows);
             System.out.printf("whole-table checksum of one table:  %6.2f s%n", wholeChecksum);
+            System.out.printf("same, previous MD5 row hash:        %6.2f s  (MD5 ÷ CRC32 = %.2f)%n", md5Checksum, md5Checksum / wholeChecksum);
             System.out.printf("key-range checksums, identical:     %6.2f s  (%d grouped queries)%n", identical, same.rangeQueries());
             System.out.printf("key-range checksums (ChecksumDiff): %6.2f s  (%d grouped queries, %d ranges read row by row)%n",
                     checksumDiff, fast.rangeQueries(), fast.leaves());
+            System.out.printf("sampled key ranges, VARCHAR key:    %6.2f s  (%d checksum queries, %d ranges read row by row)%n",
+                    textKeys, sampled.rangeQueries(), sampled.leaves());
             System.out.printf("full LEFT JOIN diff, both ways:     %6.2f s%n", leftJoin);
             System.out.printf("streaming merge, keys as text:      %6.2f s  (%,.0f rows/s compared; heap growth %.0f MB)%n",
                     streaming, 2 * rows / streaming, Math.max(0, heapAfter - heapBefore) / 1e6);
