@@ -125,6 +125,10 @@ public final class BinlogBenchmark {
             Files.deleteIfExists(tsv);
         }
         System.out.printf("LOAD DATA LOCAL INFILE: %,d rows in %.2f s = %,.0f rows/s%n", rows, loadSeconds, rows / loadSeconds);
+        long mysqld = ProcessHandle.current().descendants()
+                .filter(p -> p.info().command().map(cmd -> cmd.contains("mysqld") || cmd.contains("mariadbd")).orElse(false))
+                .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+        double[] cpu0 = cpu(mysqld);
 
         // ------------------------------------------------------------------ Snapshot through Ferry
         Ferry ferry = Ferry.start(settings);
@@ -149,6 +153,9 @@ public final class BinlogBenchmark {
                             + "(%.1f s of it before the first batch was promoted: engine start, schema, first 5,000 rows)%n",
                     rows, snapshotSeconds, rows / snapshotSeconds, snapshotSeconds - fromFirst);
             System.out.printf("Ferry snapshot ÷ LOAD DATA = %.2f%n", (rows / snapshotSeconds) / (rows / loadSeconds));
+            double[] cpu1 = cpu(mysqld);
+            System.out.printf("snapshot CPU: this JVM %.1f s, mysqld %.1f s = %.1f µs per row (JVM + mysqld)%n", cpu1[0] - cpu0[0],
+                    cpu1[1] - cpu0[1], (cpu1[0] - cpu0[0] + cpu1[1] - cpu0[1]) * 1e6 / rows);
             String same = Arrays.toString(crc(target, "bench_cdc")).equals(Arrays.toString(crc(target, "bench_load")))
                     ? "equal" : "DIFFERENT";
             System.out.printf("snapshot target vs LOAD DATA table (count, CRC32 aggregate): %s%n", same);
@@ -165,6 +172,7 @@ public final class BinlogBenchmark {
             Connection gen = DriverManager.getConnection(sourceUrl, EmbeddedMariaDb.USER, EmbeddedMariaDb.PASSWORD);
             gen.setAutoCommit(false);
             Statement gs = gen.createStatement();
+            double[] cpu2 = cpu(mysqld);
             long streamStart = System.nanoTime();
             long deadline = streamStart + seconds * 1_000_000_000L;
             generator.scheduleAtFixedRate(() -> {
@@ -212,6 +220,9 @@ public final class BinlogBenchmark {
             System.out.printf("caught up %.1f s after the last change; target vs source (count, CRC32 aggregate): %s%n",
                     (System.nanoTime() - waitStart) / 1e9, Arrays.equals(crc(target, "bench_cdc"), sourceCrc) ? "equal" : "DIFFERENT");
 
+            double[] cpu3 = cpu(mysqld);
+            System.out.printf("streaming CPU: this JVM %.1f s, mysqld %.1f s = %.1f µs per change (JVM + mysqld, generator included)%n",
+                    cpu3[0] - cpu2[0], cpu3[1] - cpu2[1], (cpu3[0] - cpu2[0] + cpu3[1] - cpu2[1]) * 1e6 / Math.max(1, changes.get()));
             long[] lags = lagsMicros(target);
             Arrays.sort(lags);
             System.out.printf("end-to-end lag (source commit → target promotion) over %,d changed rows: p50 %.3f s, p99 %.3f s, "
@@ -220,6 +231,9 @@ public final class BinlogBenchmark {
             System.out.printf("streaming batches: %s; load average %s%n",
                     query(target, "SELECT CONCAT(COUNT(*), ' promoted, ', ROUND(AVG(received)), ' changes each on average') "
                             + "FROM ferry_batch WHERE status = 'PROMOTED' AND source_ref NOT LIKE '%snapshot%'"), loadAverage());
+            System.out.printf("streaming batch stages (ledger, average ms): %s%n", query(target, "SELECT CONCAT('map ', ROUND(AVG(map_ms)), "
+                    + "', stage ', ROUND(AVG(stage_ms)), ', promote ', ROUND(AVG(promote_ms)), '; transactions per batch max ', "
+                    + "MAX(received) DIV " + txn + ") FROM ferry_batch WHERE status = 'PROMOTED' AND source_ref NOT LIKE '%snapshot%' AND received > 0"));
         } finally {
             camel.stop();
             ferry.close();
@@ -285,6 +299,20 @@ public final class BinlogBenchmark {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : "";
         }
+    }
+
+    /** CPU seconds so far of this JVM and of the mysqld it started (utime + stime from /proc, 100 Hz ticks). */
+    private static double[] cpu(long mysqld) {
+        double jvm = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+        double db = Double.NaN;
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(mysqld), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            db = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        } catch (Exception e) {
+            // no /proc (not Linux) or no mysqld child: the figure is NaN
+        }
+        return new double[] {jvm, db};
     }
 
     private static String loadAverage() {

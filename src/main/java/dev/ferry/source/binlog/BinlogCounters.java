@@ -9,7 +9,8 @@ final class BinlogCounters {
     private long inserts;
     private long updates;
     private long deletes;
-    private long batches;
+    /** Counted on the promotion queue's thread, read for the log on others. */
+    private volatile long batches;
 
     void count(String op) {
         switch (op) {

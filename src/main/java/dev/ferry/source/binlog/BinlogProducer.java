@@ -3,7 +3,6 @@ package dev.ferry.source.binlog;
 import dev.ferry.pipeline.Alerts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ferry.pipeline.Batch;
 import dev.ferry.pipeline.BatchResult;
 import dev.ferry.pipeline.IntegrationPipeline;
 import dev.ferry.pipeline.IntegrationRegistry;
@@ -27,11 +26,13 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Hands the change events of one binlog connector to the integration's pipeline, one source transaction per batch:
- * events are held until the transaction ends, then promoted together with the offset that resumes after them
- * (committed in the same database transaction). A transaction ends at its END marker (MySQL), or — where
+ * Hands the change events of one binlog connector to the integration's pipeline, source transaction by source
+ * transaction: events are held until the transaction ends, then queued whole for promotion with the offset that
+ * resumes after them ({@link TransactionQueue}: the transactions already waiting are promoted together, in one
+ * database transaction with the last one's offset). A transaction ends at its END marker (MySQL), or — where
  * Debezium's MySQL connector gives no markers (MariaDB) — when the next transaction starts (its binlog position
  * differs) or the stream has been idle for {@code idleFlushMillis}: a binlog holds a transaction's events together,
  * written at its commit. Snapshot rows go in batches of {@code snapshotBatchSize}.
@@ -43,17 +44,23 @@ public class BinlogProducer extends DefaultProducer {
     private static final Logger LOG = LoggerFactory.getLogger(BinlogProducer.class);
     /** An idle captured table still moves its position this often (on other tables' transactions), so it never falls behind a purge. */
     private static final long IDLE_POSITION_MS = 60_000;
+    /** How long a stop waits for the queued and in-flight batches to be promoted. */
+    private static final long STOP_WAIT_MS = 120_000;
     /** Headers of the exchange sent to {@code afterSnapshot}. */
     public static final String HEADER_INTEGRATION = "FerryIntegration";
     public static final String HEADER_SNAPSHOT_ROWS = "FerrySnapshotRows";
     public static final String HEADER_POSITION = "FerryBinlogPosition";
 
     private final String integration;
-    private final List<JsonNode> pending = new ArrayList<>();
+    private List<JsonNode> pending = new ArrayList<>();
+    /** The pending changes' approximate size, for the group bound. */
+    private long pendingBytes;
     private IntegrationRegistry integrations;
     private IntegrationPipeline pipeline;
     private SchemaDrift drift;
+    /** The stream's run: opened and used by the queue's thread only. */
     private SyncRun run;
+    private volatile TransactionQueue queue;
     private String lastOffset;
     private String firstWhere;
     private long lastCommitMillis = System.currentTimeMillis();
@@ -65,7 +72,8 @@ public class BinlogProducer extends DefaultProducer {
     /** Sends the after-snapshot exchange off the engine's thread: a reconciliation must not hold up the stream. */
     private ExecutorService hookSender;
     private ProducerTemplate hookTemplate;
-    private volatile String failure;
+    /** Why the stream stopped (set once, by the first failure on any thread), or null. */
+    private final AtomicReference<String> failure = new AtomicReference<>();
     private String routeId;
     private final BinlogCounters counters = new BinlogCounters();
 
@@ -81,6 +89,12 @@ public class BinlogProducer extends DefaultProducer {
 
     BinlogCounters counters() {
         return counters;
+    }
+
+    /** Complete source transactions (and snapshot chunks) queued for promotion since the route started. */
+    long transactionsQueued() {
+        TransactionQueue q = queue;
+        return q == null ? 0 : q.queued();
     }
 
     /** Runs before the route's consumer starts the Debezium engine: storage, settings, and a check of the source. */
@@ -99,7 +113,7 @@ public class BinlogProducer extends DefaultProducer {
         ConnectorSetup.apply(config, integration);
         BinlogStorage.register(integration, dataSource);
         this.integrations = integrations;
-        failure = null;
+        failure.set(null);
         long idle = getEndpoint().getIdleFlushMillis();
         idleFlusher = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "ferry-binlog-idle-" + integration);
@@ -128,22 +142,30 @@ public class BinlogProducer extends DefaultProducer {
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(idleFlusher);
             idleFlusher = null;
         }
+        stopRun(); // before the after-snapshot sender: a queued snapshot's last rows may still be promoted
         if (hookSender != null) {
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(hookSender);
             hookSender = null;
             hookTemplate.stop();
             hookTemplate = null;
         }
-        stopRun();
         super.doStop();
     }
 
-    private synchronized void stopRun() {
-        // an unfinished transaction is left out: its position was not committed, the next start reads it again
-        pending.clear();
+    private void stopRun() {
+        TransactionQueue stopping;
+        synchronized (this) {
+            // an unfinished transaction is left out: its position was not committed, the next start reads it again
+            pending.clear();
+            pendingBytes = 0;
+            stopping = queue;
+            queue = null;
+        }
+        // the connector has stopped: complete transactions still queued are promoted before the run ends
+        boolean clean = stopping == null || stopping.close(STOP_WAIT_MS);
         if (run != null) {
             try {
-                if (failure == null) {
+                if (clean && failure.get() == null) {
                     run.complete();
                 }
             } finally {
@@ -155,7 +177,7 @@ public class BinlogProducer extends DefaultProducer {
 
     /** The end of a transaction without an END marker: nothing more came for a while. */
     private synchronized void flushIfIdle() {
-        if (failure != null || markers || pending.isEmpty() || System.currentTimeMillis() - lastEventMillis < getEndpoint().getIdleFlushMillis()) {
+        if (failure.get() != null || markers || pending.isEmpty() || System.currentTimeMillis() - lastEventMillis < getEndpoint().getIdleFlushMillis()) {
             return;
         }
         try {
@@ -165,9 +187,11 @@ public class BinlogProducer extends DefaultProducer {
         }
     }
 
+    /** The first failure (here, or a batch the queue could not promote): takes no lock, the queue's thread calls it. */
     private void fail(RuntimeException e) {
-        failure = e.getMessage();
-        pending.clear();
+        if (!failure.compareAndSet(null, String.valueOf(e.getMessage()))) {
+            return;
+        }
         Alerts.raise(Alerts.Level.CRITICAL, integration, "binlog-stopped", "binlog CDC stopped: " + e.getMessage()
                 + " — the position stays at the last promoted transaction");
         stopRouteLater(routeId);
@@ -175,8 +199,9 @@ public class BinlogProducer extends DefaultProducer {
 
     @Override
     public synchronized void process(Exchange exchange) {
-        if (failure != null) {
-            throw new IllegalStateException("ferry-binlog:" + integration + " stopped after a failure (" + failure
+        if (failure.get() != null) {
+            pending.clear(); // nothing later is taken: a restart reads it again
+            throw new IllegalStateException("ferry-binlog:" + integration + " stopped after a failure (" + failure.get()
                     + "); restart the route to resume from the last promoted transaction");
         }
         routeId = exchange.getFromRouteId();
@@ -233,14 +258,16 @@ public class BinlogProducer extends DefaultProducer {
             firstWhere = source.get("file") + ":" + source.get("pos");
         }
         pending.add(record);
+        pendingBytes += ChangeRecords.approxBytes(record);
         lastOffset = offset;
         counters.count(op);
         String snapshot = String.valueOf(source.get("snapshot"));
         if (inSnapshot && (pending.size() >= getEndpoint().getSnapshotBatchSize() || snapshot.equals("last"))) {
-            flush(snapshot.equals("last") ? "snapshot (last rows)" : "snapshot");
             if (snapshot.equals("last")) {
-                LOG.info("{}: snapshot done ({} rows); streaming changes", integration, counters.snapshotRows());
-                afterSnapshot(counters.snapshotRows(), lastOffset);
+                LOG.info("{}: snapshot read ({} rows); streaming changes", integration, counters.snapshotRows());
+                flush("snapshot (last rows)", counters.snapshotRows());
+            } else {
+                flush("snapshot");
             }
         } else if (!inSnapshot && pending.size() >= getEndpoint().getMaxTransactionRows()) {
             LOG.warn("{}: a source transaction has more than {} rows; promoted in parts (each part whole, the position "
@@ -250,14 +277,42 @@ public class BinlogProducer extends DefaultProducer {
     }
 
     private void flush(String what) {
+        flush(what, -1);
+    }
+
+    /** The queue and its thread, started with the first transaction (a route that never starts has none). */
+    private TransactionQueue queue() {
+        if (queue == null) {
+            queue = new TransactionQueue(integration, getEndpoint().getMaxBatchRows(), getEndpoint().getMaxBatchBytes(), this::run,
+                    new TransactionQueue.Listener() {
+                        @Override
+                        public void promoted(BatchResult result, List<SourceTransaction> group) {
+                            counters.batch(result);
+                            SourceTransaction last = group.get(group.size() - 1);
+                            if (last.endsSnapshot()) {
+                                afterSnapshot(last.snapshotRows(), last.offset());
+                            }
+                        }
+
+                        @Override
+                        public void failed(RuntimeException e) {
+                            fail(e);
+                        }
+                    });
+        }
+        return queue;
+    }
+
+    /** The pending changes are a whole transaction (or snapshot chunk): queued for promotion with the offset after them. */
+    private void flush(String what, long snapshotRowsIfLast) {
         if (lastOffset == null) {
             return;
         }
-        String where = "binlog " + (pending.isEmpty() ? "" : firstWhere + " ") + what + ", " + pending.size() + " changes";
-        Batch batch = Batch.of(pending, where).committing(ChangeRecords.position(BinlogOffsetStore.POSITION, lastOffset));
-        BatchResult result = run().submit(batch);
-        counters.batch(result);
-        pending.clear();
+        boolean snapshot = !pending.isEmpty() && pending.get(0).path("op").asText().equals("r");
+        queue().add(new SourceTransaction(pending, lastOffset, pending.isEmpty() ? null : firstWhere, what, snapshot, pendingBytes,
+                snapshotRowsIfLast));
+        pending = new ArrayList<>();
+        pendingBytes = 0;
         lastCommitMillis = System.currentTimeMillis();
     }
 
@@ -293,14 +348,14 @@ public class BinlogProducer extends DefaultProducer {
     }
 
     /** The stream's run: started with the first batch, held (with the integration's lease) until the route stops. */
-    private SyncRun run() {
+    private SyncRun run(String firstOffset) {
         if (run != null) {
             return run;
         }
         long waitMillis = 1000;
         for (int attempt = 1; ; attempt++) {
             try {
-                run = pipeline().startRun(new RunRequest("stream", ChangeRecords.transactionOf(lastOffset), null, true));
+                run = pipeline().startRun(new RunRequest("stream", ChangeRecords.transactionOf(firstOffset), null, true));
                 return run;
             } catch (RunLeaseHeldException e) {
                 // a killed predecessor's lease lapses after ferry.lease.ttl; a live one keeps it and this route gives up

@@ -25,9 +25,20 @@ public class FerryBinlogEndpoint extends DefaultEndpoint {
     @Metadata(required = true)
     private String integration;
 
-    /** Snapshot rows per batch (streamed changes are batched by source transaction). */
+    /** Snapshot rows per chunk: chunks waiting for promotion are promoted together up to {@code maxBatchRows}. */
     @UriParam(defaultValue = "5000")
     private int snapshotBatchSize = 5000;
+
+    /**
+     * The most changes in one batch when complete source transactions (or snapshot chunks) that are already waiting
+     * are promoted together; a transaction is never split for it (one above the bound is a batch of its own).
+     */
+    @UriParam(defaultValue = "20000")
+    private int maxBatchRows = 20_000;
+
+    /** The most bytes (approximate, in memory) in one such batch; a transaction above it is a batch of its own. */
+    @UriParam(defaultValue = "33554432")
+    private long maxBatchBytes = 32L * 1024 * 1024;
 
     /** A source transaction larger than this is split into several batches (each still promoted whole), with a warning. */
     @UriParam(defaultValue = "200000")
@@ -54,9 +65,17 @@ public class FerryBinlogEndpoint extends DefaultEndpoint {
         this.integration = integration;
     }
 
+    /** The route's producer, for its queue's state (the tests of grouped promotion look at it). */
+    private volatile BinlogProducer producer;
+
     @Override
     public Producer createProducer() {
-        return new BinlogProducer(this);
+        producer = new BinlogProducer(this);
+        return producer;
+    }
+
+    BinlogProducer producer() {
+        return producer;
     }
 
     @Override
@@ -68,9 +87,9 @@ public class FerryBinlogEndpoint extends DefaultEndpoint {
     @Override
     protected void doInit() throws Exception {
         super.doInit();
-        if (snapshotBatchSize <= 0 || maxTransactionRows <= 0 || idleFlushMillis <= 0) {
+        if (snapshotBatchSize <= 0 || maxTransactionRows <= 0 || idleFlushMillis <= 0 || maxBatchRows <= 0 || maxBatchBytes <= 0) {
             throw new IllegalArgumentException("ferry-binlog:" + integration
-                    + ": snapshotBatchSize, maxTransactionRows and idleFlushMillis must be positive");
+                    + ": snapshotBatchSize, maxTransactionRows, idleFlushMillis, maxBatchRows and maxBatchBytes must be positive");
         }
     }
 
@@ -96,6 +115,22 @@ public class FerryBinlogEndpoint extends DefaultEndpoint {
 
     public void setSnapshotBatchSize(int snapshotBatchSize) {
         this.snapshotBatchSize = snapshotBatchSize;
+    }
+
+    public int getMaxBatchRows() {
+        return maxBatchRows;
+    }
+
+    public void setMaxBatchRows(int maxBatchRows) {
+        this.maxBatchRows = maxBatchRows;
+    }
+
+    public long getMaxBatchBytes() {
+        return maxBatchBytes;
+    }
+
+    public void setMaxBatchBytes(long maxBatchBytes) {
+        this.maxBatchBytes = maxBatchBytes;
     }
 
     public int getMaxTransactionRows() {

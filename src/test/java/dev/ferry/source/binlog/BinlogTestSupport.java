@@ -133,7 +133,7 @@ abstract class BinlogTestSupport {
         p.put("schemaHistoryInternal", BinlogSchemaHistory.class.getName());
         p.putAll(overrides);
         StringBuilder options = new StringBuilder(); // ferry-binlog's own options go on its URI
-        for (String option : List.of("idleFlushMillis", "afterSnapshot", "maxTransactionRows")) {
+        for (String option : List.of("idleFlushMillis", "afterSnapshot", "maxTransactionRows", "maxBatchRows")) {
             String value = p.remove(option);
             if (value != null) {
                 options.append(options.isEmpty() ? "?" : "&").append(option).append("=").append(value);
