@@ -108,9 +108,23 @@ public final class KafkaBatchLoop implements Runnable {
     private final Map<TopicPartition, Long> rewindTo = new HashMap<>();
     /** Inside a rebalance callback: Kafka commits are synchronous there (the partitions are about to go). */
     private boolean rebalancing;
+    private final DatabaseProbe database;
+    /** When this thread started waiting for the pipeline (a submission, or the batches in flight); 0 while it is not. */
+    private volatile long waitingSince;
+    /** When the watchdog last asked the database (watchdog thread only). */
+    private long lastProbe;
+    /** How long the loop waits for the pipeline before the watchdog asks the database whether it answers. */
+    private static final long WATCH_AFTER_NANOS = 3_000_000_000L;
 
     public KafkaBatchLoop(IntegrationPipeline pipeline, DeadLetterStore deadLetters, PauseStore pauses, LookupSource lookups,
                           KafkaSourceSettings settings, Consumer<BatchResult> afterPromotion) {
+        this(pipeline, deadLetters, pauses, lookups, settings, afterPromotion, new DatabaseProbe(null));
+    }
+
+    /** @param database tells early whether the database answers (a pool waits 30 s for a connection when it does not) */
+    KafkaBatchLoop(IntegrationPipeline pipeline, DeadLetterStore deadLetters, PauseStore pauses, LookupSource lookups,
+                          KafkaSourceSettings settings, Consumer<BatchResult> afterPromotion, DatabaseProbe database) {
+        this.database = database;
         this.pipeline = pipeline;
         this.deadLetters = deadLetters;
         this.pauses = pauses;
@@ -159,6 +173,12 @@ public final class KafkaBatchLoop implements Runnable {
 
     @Override
     public void run() {
+        java.util.concurrent.ScheduledExecutorService watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ferry-kafka-" + settings.integration() + "-db-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        watchdog.scheduleWithFixedDelay(this::watchDatabase, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
              KafkaProducer<byte[], byte[]> deadLetterProducer = settings.deadLetterTopic() == null && settings.retryTopic() == null
                      ? null : producer()) {
@@ -197,8 +217,30 @@ public final class KafkaBatchLoop implements Runnable {
             collect(true); // stopping: the batches in flight promote (or fail) before the run ends
             endRun(failure);
         } finally {
+            watchdog.shutdownNow();
             consumer = null;
             endRun(null);
+        }
+    }
+
+    /**
+     * On the watchdog thread: while this loop has waited for the pipeline longer than 3 s, asks the database (2 s, on a
+     * connection of its own) whether it answers. When it does not, the loop counts as paused at once (the metric, one
+     * WARN line) instead of after the pool's 30 s; the batches in flight then fail by themselves and the loop rewinds
+     * as for any outage, or they promote if the server comes back first. Nothing is dead-lettered either way.
+     */
+    private void watchDatabase() {
+        long since = waitingSince;
+        long now = System.nanoTime();
+        // at most one probe per 3 s: a slow promotion on a busy server must not cost a connection a second
+        if (since == 0 || paused || now - since < WATCH_AFTER_NANOS || now - lastProbe < WATCH_AFTER_NANOS) {
+            return;
+        }
+        lastProbe = now;
+        if (!database.answers() && waitingSince == since) {
+            paused = true;
+            LOG.warn("ferry-kafka:{}: the database does not answer; consumption waits (the batches in flight fail or promote, then the "
+                    + "partitions rewind to the first unpromoted offsets) — nothing is dead-lettered", settings.integration());
         }
     }
 
@@ -245,11 +287,14 @@ public final class KafkaBatchLoop implements Runnable {
             // The topics first: they need no database, so a crash after the commit loses no requeued or poison record.
             send(polled.requeued);
             publishDeadLetters(polled.unreadable);
+            waitingSince = System.nanoTime();
             SyncRun r = currentRun();
             CompletableFuture<BatchResult> promotion = r.submitAsync(Batch.of(polled.parsed, polled.where).committing(polled.positions()));
             inFlight.add(new InFlight(promotion, polled, r.runId()));
         } catch (RuntimeException e) {
             failed(polled.first, e);
+        } finally {
+            waitingSince = 0;
         }
     }
 
@@ -300,6 +345,17 @@ public final class KafkaBatchLoop implements Runnable {
      * where its partitions rewind to.
      */
     private void collect(boolean wait) {
+        if (wait && !inFlight.isEmpty()) {
+            waitingSince = System.nanoTime();
+        }
+        try {
+            collectInOrder(wait);
+        } finally {
+            waitingSince = 0;
+        }
+    }
+
+    private void collectInOrder(boolean wait) {
         while (!inFlight.isEmpty() && (wait || inFlight.peek().promotion.isDone())) {
             InFlight b = inFlight.poll();
             BatchResult result;
@@ -467,13 +523,27 @@ public final class KafkaBatchLoop implements Runnable {
         // doubles per failed attempt up to a minute (or the configured wait, if longer): each attempt is a FAILED run row
         long wait = Math.min(settings.outageBackoff().toMillis() << Math.min(failedAttempts - 1, 10),
                 Math.max(settings.outageBackoff().toMillis(), 60_000));
-        long until = System.nanoTime() + wait * 1_000_000;
-        // poll while paused: keeps this member in the group (max.poll.interval) and runs rebalance callbacks
-        while (running && System.nanoTime() < until) {
-            consumer.poll(Duration.ofMillis(Math.min(200, settings.outageBackoff().toMillis())));
-            checkLag(); // the backlog grows during an outage: that is when the alert matters
+        pollPaused(wait);
+        // the next attempt only once the server answers: an attempt against a server that is down waits the pool's 30 s
+        // for a connection and leaves one more FAILED run row
+        boolean told = false;
+        while (running && !database.answers()) {
+            if (!told) {
+                LOG.info("ferry-kafka:{}: the database does not answer yet; the next attempt waits until it does", settings.integration());
+                told = true;
+            }
+            pollPaused(Math.min(settings.outageBackoff().toMillis(), 5_000));
         }
         resumeAll();
+    }
+
+    /** Polls (every partition paused) for a while: keeps this member in the group (max.poll.interval) and runs rebalance callbacks. */
+    private void pollPaused(long millis) {
+        long until = System.nanoTime() + millis * 1_000_000;
+        while (running && System.nanoTime() < until) {
+            consumer.poll(Duration.ofMillis(Math.min(200, Math.max(1, settings.outageBackoff().toMillis()))));
+            checkLag(); // the backlog grows during an outage: that is when the alert matters
+        }
     }
 
     /** Resumes every assigned partition but those still waiting: unsought ones and retry partitions not due yet. */
