@@ -173,6 +173,7 @@ public final class KafkaBatchLoop implements Runnable {
 
     @Override
     public void run() {
+        // the JDK's scheduler, not Camel's: the loop is plain Java and gets no CamelContext; one daemon thread per loop
         java.util.concurrent.ScheduledExecutorService watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ferry-kafka-" + settings.integration() + "-db-watch");
             t.setDaemon(true);
