@@ -68,10 +68,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ol>
  * Each time runs from the first message in hand to the last row committed: Ferry's from its ledger (the run
  * opens at the first poll that returned messages; the last batch's promotion time), the others measured in
- * this JVM. Prints rows/s and the ratios; exits 0 whatever they are, 1 if rows are missing or differ.
+ * this JVM. Prints rows/s and the ratios; exits 0 whatever they are, 1 if rows are missing or differ. Also the CPU
+ * seconds each path used — this JVM (which hosts the broker, so every path's includes serving the topic), Ferry's JVM,
+ * mysqld ({@code /proc/<pid>/stat}) — and the CPU per record, the figure other processes sharing the cores distort
+ * least. Ferry's CPU is taken from its first promoted batch to its last (its JVM's start-up and migrations are not
+ * the pipeline's cost), over the records promoted in between.
  * <pre>
  * mvn -q test-compile exec:java@kafka-bench [-Dbench.records=1000000] [-Dbench.batch=5000] [-Dbench.partitions=4]
- *     [-Dbench.camel=false] [-Dbench.camel-upsert=values|derived]
+ *     [-Dbench.camel=false] [-Dbench.camel-upsert=values|derived] [-Dbench.jfr=true (Ferry's JVM → target/kafka-bench.jfr)]
  * </pre>
  */
 public final class KafkaBenchmark {
@@ -85,6 +89,9 @@ public final class KafkaBenchmark {
     private final int partitions = Integer.getInteger("bench.partitions", 4);
     private final boolean camelRoute = Boolean.parseBoolean(System.getProperty("bench.camel", "true"));
     private final boolean derivedUpsert = "derived".equals(System.getProperty("bench.camel-upsert", "values"));
+    private long mysqldPid = -1;
+    /** CPU seconds per path: {this JVM, Ferry's JVM, mysqld, records counted}. */
+    private final Map<String, double[]> cpu = new java.util.LinkedHashMap<>();
 
     public static void main(String[] args) throws Exception {
         for (String a : args) {
@@ -115,6 +122,9 @@ public final class KafkaBenchmark {
         }
         EmbeddedKafka kafka = EmbeddedKafka.get();
         kafka.createTopic(TOPIC, partitions);
+        mysqldPid = ProcessHandle.current().descendants()
+                .filter(p -> p.info().command().map(cmd -> cmd.contains("mysqld") || cmd.contains("mariadbd")).orElse(false))
+                .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
 
         step("Producing " + records + " JSON messages (BenchRecords) to " + TOPIC + " (" + partitions
                 + " partitions, keyed by id) and the same rows to a TSV file");
@@ -126,7 +136,9 @@ public final class KafkaBenchmark {
         try (Connection c = connect(url)) {
             // ------------------------------------------------------------------------- Kafka's own consumer
             step("Kafka consumer: reading the topic (max.poll.records = " + batch + ")");
+            double[] cpu0 = cpuNow(null);
             double readSeconds = readTopic(kafka);
+            cpuSince("Kafka consumer, reading only", cpu0, null, records);
             System.out.printf("   %.2f s%n", readSeconds);
 
             // ------------------------------------------------------------------------- Ferry
@@ -143,9 +155,11 @@ public final class KafkaBenchmark {
             try (Connection lc = DriverManager.getConnection(url + "?allowLoadLocalInfile=true", EmbeddedMariaDb.USER,
                     EmbeddedMariaDb.PASSWORD); Statement s = lc.createStatement()) {
                 t0 = System.nanoTime();
+                cpu0 = cpuNow(null);
                 s.execute("LOAD DATA LOCAL INFILE '" + tsv.toAbsolutePath() + "' INTO TABLE kbench_load CHARACTER SET utf8mb4 "
                         + "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (" + COLUMNS + ")");
                 loadSeconds = seconds(t0);
+                cpuSince("LOAD DATA LOCAL INFILE", cpu0, null, records);
             } finally {
                 Files.deleteIfExists(tsv);
             }
@@ -158,7 +172,9 @@ public final class KafkaBenchmark {
             if (camelRoute) {
                 step("Stock Camel route: camel-kafka → Jackson → aggregate(" + batch + ") → sql: batched upsert into kbench_camel ("
                         + (derivedUpsert ? "derived-table form, one statement per row" : "VALUES() form, rewriteBatchedStatements") + ")");
+                cpu0 = cpuNow(null);
                 camelSeconds = runCamelRoute(kafka, url);
+                cpuSince("stock Camel route (kafka → aggregate → sql: batch upsert)", cpu0, null, records);
                 camelRows = count(c, "SELECT COUNT(*) FROM kbench_camel");
                 System.out.printf("   %.2f s%n", camelSeconds);
             }
@@ -247,14 +263,24 @@ public final class KafkaBenchmark {
     private double[] runFerry(EmbeddedKafka kafka, String url, Connection c) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = Files.createTempFile("ferry-kafka-bench-child-", ".log");
-        List<String> command = List.of(java, "-Xmx256m", "-cp", classPath(),
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+        if (Boolean.getBoolean("bench.jfr")) { // a profile of Ferry's JVM: where its CPU per record goes
+            command.add("-XX:StartFlightRecording=dumponexit=true,settings=profile,filename="
+                    + Path.of("target", "kafka-bench.jfr").toAbsolutePath());
+        }
+        command.addAll(List.of("-cp", classPath(),
                 "-Dkbench.db.url=" + url, "-Dkbench.db.user=" + EmbeddedMariaDb.USER, "-Dkbench.db.password=" + EmbeddedMariaDb.PASSWORD,
                 "-Dkbench.brokers=" + kafka.bootstrapServers(), "-Dkbench.topic=" + TOPIC, "-Dkbench.batch=" + batch,
-                KafkaBenchChild.class.getName());
+                KafkaBenchChild.class.getName()));
         Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         System.out.println("   child JVM pid " + child.pid() + ", log " + log);
         try {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+            long offsets0;
+            while ((offsets0 = committedOffsets(c)) == 0 && child.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20); // the first batch promoted: from here on Ferry's CPU is the pipeline's
+            }
+            double[] cpu0 = cpuNow(child.toHandle());
             while (committedOffsets(c) < records) {
                 if (!child.isAlive()) {
                     throw new IllegalStateException("the Ferry JVM exited (" + child.exitValue() + "); see " + log);
@@ -264,6 +290,7 @@ public final class KafkaBenchmark {
                 }
                 Thread.sleep(100); // a progress poll of another process, not a test wait
             }
+            cpuSince("Ferry (ferry-kafka, -Xmx256m JVM)", cpu0, child.toHandle(), records - offsets0);
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
                     "SELECT TIMESTAMPDIFF(MICROSECOND, (SELECT MIN(started_at) FROM ferry_run WHERE integration = 'kafka-bench'), "
                             + "MAX(promoted_at)) / 1e6, COUNT(*) FROM ferry_batch WHERE integration = 'kafka-bench' AND status = 'PROMOTED'")) {
@@ -334,7 +361,35 @@ public final class KafkaBenchmark {
         }
     }
 
+    /** CPU seconds so far: {this JVM, the child (or 0), mysqld}. */
+    private double[] cpuNow(ProcessHandle child) throws IOException {
+        return new double[] { cpuSeconds(ProcessHandle.current()), child == null ? 0 : cpuSeconds(child), mysqldCpu() };
+    }
+
+    private void cpuSince(String path, double[] before, ProcessHandle child, long counted) throws IOException {
+        double[] now = cpuNow(child);
+        cpu.put(path, new double[] { now[0] - before[0], now[1] - before[1], now[2] - before[2], counted });
+    }
+
+    private static double cpuSeconds(ProcessHandle p) {
+        return p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+    }
+
+    /** CPU seconds of the mysqld this JVM started: utime + stime from /proc/&lt;pid&gt;/stat, in clock ticks (100 Hz). */
+    private double mysqldCpu() throws IOException {
+        if (mysqldPid < 0) {
+            return Double.NaN;
+        }
+        String stat = Files.readString(Path.of("/proc", Long.toString(mysqldPid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // fields from 3 (state) on
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    }
+
     private void report(double readSeconds, double ferrySeconds, double loadSeconds, double camelSeconds) {
+        System.out.println();
+        System.out.println("CPU per path (s): this JVM (the broker and the in-process clients), Ferry's JVM, mysqld; µs per record counted");
+        cpu.forEach((path, v) -> System.out.printf("%-58s %7.1f %7.1f %7.1f  %,10.0f records  %6.1f µs/record%n", path, v[0], v[1], v[2],
+                v[3], (v[0] + v[1] + v[2]) * 1e6 / v[3]));
         System.out.println();
         System.out.printf("%-58s %10s %9s %10s%n", "", "rows", "seconds", "rows/s");
         row("Kafka consumer, reading only", readSeconds);

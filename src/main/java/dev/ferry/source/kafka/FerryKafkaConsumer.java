@@ -42,7 +42,7 @@ public class FerryKafkaConsumer extends DefaultConsumer {
     protected void doStart() throws Exception {
         super.doStart();
         loop = new KafkaBatchLoop(endpoint.pipeline(), endpoint.deadLetters(), endpoint.pauses(), endpoint.lookups(), endpoint.settings(),
-                this::afterPromotion);
+                this::afterPromotion, new DatabaseProbe(endpoint.ferryDataSource()));
         MeterRegistry meters = endpoint.getCamelContext().getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
         if (meters != null) {
             metrics = new KafkaSourceMetrics(meters, endpoint.getIntegration(), loop);

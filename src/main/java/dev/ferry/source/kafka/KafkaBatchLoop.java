@@ -23,15 +23,17 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -39,6 +41,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -54,12 +58,21 @@ import java.util.function.Consumer;
  * and pause — so it drives the {@link KafkaConsumer} (the client camel-kafka uses) itself. The loop runs as
  * the Camel consumer of a {@code ferry-kafka:} endpoint, so it is started, stopped and seen like any route.
  *
+ * <p>Batches overlap (issue 8, speed): a poll is parsed, mapped and submitted ({@link SyncRun#submitAsync}) while the
+ * batches before it are staged and promoted on the run's own threads, in order, each with its offsets. Their outcomes
+ * are collected between polls, oldest first: a promoted batch then commits its offsets to Kafka (lag tools) and runs
+ * the route's steps. When a batch fails, the run abandons every batch after it; the loop waits for the batches still in
+ * flight, rewinds each partition to the first offset not promoted and pauses as for any outage. A revoked partition
+ * waits for the batches in flight before it is handed over, so its next owner reads the offset they committed.
+ *
  * <p>Not thread-safe: one thread runs {@link #run()}; {@link #stop()} may be called from any thread.
  */
 public final class KafkaBatchLoop implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBatchLoop.class);
     private static final long PAUSE_CHECK_NANOS = 1_000_000_000L;
+    /** Poll timeout while batches are in flight: short, so their outcomes (Kafka commits, route steps) are not held up. */
+    private static final Duration IN_FLIGHT_POLL = Duration.ofMillis(5);
 
     private final IntegrationPipeline pipeline;
     private final DeadLetterStore deadLetters;
@@ -82,13 +95,36 @@ public final class KafkaBatchLoop implements Runnable {
     private long lastPauseCheck;
     private final java.util.concurrent.atomic.AtomicLong promotedBatches = new java.util.concurrent.atomic.AtomicLong();
     private volatile Consumer<Map<TopicPartition, Long>> lagListener = lag -> { };
-    private volatile KafkaConsumer<String, String> consumer;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private KafkaProducer<byte[], byte[]> producer;
     private long lastLagCheck;
     private int failedAttempts;
     private SyncRun run;
+    /** Batches submitted and not collected yet, in submission order (= promotion order). */
+    private final Deque<InFlight> inFlight = new ArrayDeque<>();
+    /** The first failure of a batch since the last recovery: the loop rewinds and pauses before it submits again. */
+    private RuntimeException failure;
+    /** Per partition, the first offset no promoted batch covers: where the partition rewinds to after a failure. */
+    private final Map<TopicPartition, Long> rewindTo = new HashMap<>();
+    /** Inside a rebalance callback: Kafka commits are synchronous there (the partitions are about to go). */
+    private boolean rebalancing;
+    private final DatabaseProbe database;
+    /** When this thread started waiting for the pipeline (a submission, or the batches in flight); 0 while it is not. */
+    private volatile long waitingSince;
+    /** When the watchdog last asked the database (watchdog thread only). */
+    private long lastProbe;
+    /** How long the loop waits for the pipeline before the watchdog asks the database whether it answers. */
+    private static final long WATCH_AFTER_NANOS = 3_000_000_000L;
 
     public KafkaBatchLoop(IntegrationPipeline pipeline, DeadLetterStore deadLetters, PauseStore pauses, LookupSource lookups,
                           KafkaSourceSettings settings, Consumer<BatchResult> afterPromotion) {
+        this(pipeline, deadLetters, pauses, lookups, settings, afterPromotion, new DatabaseProbe(null));
+    }
+
+    /** @param database tells early whether the database answers (a pool waits 30 s for a connection when it does not) */
+    KafkaBatchLoop(IntegrationPipeline pipeline, DeadLetterStore deadLetters, PauseStore pauses, LookupSource lookups,
+                          KafkaSourceSettings settings, Consumer<BatchResult> afterPromotion, DatabaseProbe database) {
+        this.database = database;
         this.pipeline = pipeline;
         this.deadLetters = deadLetters;
         this.pauses = pauses;
@@ -129,7 +165,7 @@ public final class KafkaBatchLoop implements Runnable {
 
     public void stop() {
         running = false;
-        KafkaConsumer<String, String> c = consumer;
+        KafkaConsumer<byte[], byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
         }
@@ -137,32 +173,75 @@ public final class KafkaBatchLoop implements Runnable {
 
     @Override
     public void run() {
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new StringDeserializer());
-             KafkaProducer<String, String> deadLetterProducer = settings.deadLetterTopic() == null && settings.retryTopic() == null
+        // the JDK's scheduler, not Camel's: the loop is plain Java and gets no CamelContext; one daemon thread per loop
+        java.util.concurrent.ScheduledExecutorService watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ferry-kafka-" + settings.integration() + "-db-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        watchdog.scheduleWithFixedDelay(this::watchDatabase, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+             KafkaProducer<byte[], byte[]> deadLetterProducer = settings.deadLetterTopic() == null && settings.retryTopic() == null
                      ? null : producer()) {
             consumer = c;
+            producer = deadLetterProducer;
             List<String> topics = new ArrayList<>(settings.topics());
             if (settings.retryTopic() != null) {
                 topics.add(settings.retryTopic()); // requeued records come back through the same loop, offsets in MySQL too
             }
             c.subscribe(topics, new SeekToMySqlOffsets());
-            while (running) {
-                checkOperatorPause();
-                seekUnsought();
-                resumeDueRetries();
-                ConsumerRecords<String, String> records = c.poll(settings.linger());
-                if (!records.isEmpty()) {
-                    promote(records, deadLetterProducer);
+            try {
+                while (running) {
+                    checkOperatorPause();
+                    seekUnsought();
+                    resumeDueRetries();
+                    ConsumerRecords<byte[], byte[]> records = c.poll(inFlight.isEmpty() ? settings.linger() : IN_FLIGHT_POLL);
+                    collect(false);
+                    if (!records.isEmpty()) {
+                        if (failure == null) {
+                            submit(records);
+                        } else {
+                            rewindLater(records); // a batch ahead failed: these are read again after the pause
+                        }
+                    }
+                    collect(false);
+                    if (failure != null) {
+                        recover();
+                    }
+                    checkLag();
                 }
-                checkLag();
+            } catch (WakeupException e) {
+                if (running) {
+                    throw e;
+                }
             }
-        } catch (WakeupException e) {
-            if (running) {
-                throw e;
-            }
+            collect(true); // stopping: the batches in flight promote (or fail) before the run ends
+            endRun(failure);
         } finally {
+            watchdog.shutdownNow();
             consumer = null;
             endRun(null);
+        }
+    }
+
+    /**
+     * On the watchdog thread: while this loop has waited for the pipeline longer than 3 s, asks the database (2 s, on a
+     * connection of its own) whether it answers. When it does not, the loop counts as paused at once (the metric, one
+     * WARN line) instead of after the pool's 30 s; the batches in flight then fail by themselves and the loop rewinds
+     * as for any outage, or they promote if the server comes back first. Nothing is dead-lettered either way.
+     */
+    private void watchDatabase() {
+        long since = waitingSince;
+        long now = System.nanoTime();
+        // at most one probe per 3 s: a slow promotion on a busy server must not cost a connection a second
+        if (since == 0 || paused || now - since < WATCH_AFTER_NANOS || now - lastProbe < WATCH_AFTER_NANOS) {
+            return;
+        }
+        lastProbe = now;
+        if (!database.answers() && waitingSince == since) {
+            paused = true;
+            LOG.warn("ferry-kafka:{}: the database does not answer; consumption waits (the batches in flight fail or promote, then the "
+                    + "partitions rewind to the first unpromoted offsets) — nothing is dead-lettered", settings.integration());
         }
     }
 
@@ -179,30 +258,54 @@ public final class KafkaBatchLoop implements Runnable {
         return p;
     }
 
-    private KafkaProducer<String, String> producer() {
+    private KafkaProducer<byte[], byte[]> producer() {
         Map<String, Object> p = new HashMap<>(settings.clientProperties());
         p.keySet().removeIf(k -> k.startsWith("group.") || k.startsWith("auto.offset") || k.startsWith("isolation"));
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer()); // values go on as they came
     }
 
     /**
-     * One poll → one batch; on failure (an outage) rewinds to the poll's first offsets and waits, then polls again.
-     * Records that are not ready yet go to the retry topic, unreadable ones and exhausted retries to the dead-letter
-     * topic — both written and flushed before the batch commits the offsets past them.
+     * One poll → one batch, submitted without waiting for its promotion (the outcome is collected later). Records that
+     * are not ready yet go to the retry topic, unreadable ones and exhausted retries to the dead-letter topic — both
+     * written and flushed before the batch is submitted, so before it commits the offsets past them.
      */
-    private void promote(ConsumerRecords<String, String> records, KafkaProducer<String, String> producer) {
-        List<JsonNode> parsed = new ArrayList<>(records.count());
-        List<Unreadable> unreadable = new ArrayList<>();
-        List<ProducerRecord<String, String>> requeued = new ArrayList<>();
-        Map<TopicPartition, Long> first = new LinkedHashMap<>();
-        Map<TopicPartition, Long> next = new LinkedHashMap<>();
+    private void submit(ConsumerRecords<byte[], byte[]> records) {
+        Polled polled;
+        try {
+            polled = assemble(records);
+        } catch (RuntimeException e) { // the retry gate's look-up: the database, not a record
+            failure = e;
+            rewindLater(records);
+            return;
+        }
+        if (polled.first.isEmpty()) {
+            return; // only retries that are not due yet
+        }
+        try {
+            // The topics first: they need no database, so a crash after the commit loses no requeued or poison record.
+            send(polled.requeued);
+            publishDeadLetters(polled.unreadable);
+            waitingSince = System.nanoTime();
+            SyncRun r = currentRun();
+            CompletableFuture<BatchResult> promotion = r.submitAsync(Batch.of(polled.parsed, polled.where).committing(polled.positions()));
+            inFlight.add(new InFlight(promotion, polled, r.runId()));
+        } catch (RuntimeException e) {
+            failed(polled.first, e);
+        } finally {
+            waitingSince = 0;
+        }
+    }
+
+    /** The records of one poll, parsed and sorted: to the batch, to the retry topic, to dead letters. */
+    private Polled assemble(ConsumerRecords<byte[], byte[]> records) {
+        Polled polled = new Polled(records.count());
         long now = System.currentTimeMillis();
         for (TopicPartition tp : records.partitions()) {
             boolean retries = tp.topic().equals(settings.retryTopic());
-            for (ConsumerRecord<String, String> r : records.records(tp)) {
+            for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
                 int attempt = retries ? intHeader(r, "ferry.attempt", 0) : 0;
                 if (retries) {
                     long due = longHeader(r, "ferry.due", 0);
@@ -213,61 +316,111 @@ public final class KafkaBatchLoop implements Runnable {
                         break;
                     }
                 }
-                first.putIfAbsent(tp, r.offset());
-                next.put(tp, r.offset() + 1);
+                polled.first.putIfAbsent(tp, r.offset());
+                polled.next.put(tp, r.offset() + 1);
                 JsonNode record;
                 try {
                     record = settings.format().parse(r.value());
                 } catch (IllegalArgumentException e) {
-                    unreadable.add(new Unreadable(r, e.getMessage(), e.getClass().getName()));
+                    polled.unreadable.add(new Unreadable(r, e.getMessage(), e.getClass().getName()));
                     continue;
                 }
                 String notReady = retryGate.active() && settings.retryTopic() != null ? retryGate.notReady(record) : null;
                 if (notReady == null) {
-                    parsed.add(record);
+                    polled.parsed.add(record);
                 } else if (attempt < settings.maxAttempts()) {
-                    requeued.add(requeue(r, retries, attempt + 1, notReady, now));
+                    polled.requeued.add(requeue(r, retries, attempt + 1, notReady, now));
                 } else {
-                    unreadable.add(new Unreadable(r, "retries exhausted after " + attempt + " attempts: " + notReady,
+                    polled.unreadable.add(new Unreadable(r, "retries exhausted after " + attempt + " attempts: " + notReady,
                             "dev.ferry.mapping.RecordRejectedException"));
                 }
             }
         }
-        if (first.isEmpty()) {
-            return; // only retries that are not due yet
+        polled.where = describe(polled.first, polled.next);
+        return polled;
+    }
+
+    /**
+     * Takes the outcomes of the batches in flight, oldest first: those already known, or (wait) all of them. A promoted
+     * batch records its dead letters, commits its offsets to Kafka and runs the route's steps; a failed one marks
+     * where its partitions rewind to.
+     */
+    private void collect(boolean wait) {
+        if (wait && !inFlight.isEmpty()) {
+            waitingSince = System.nanoTime();
         }
-        List<Position> positions = new ArrayList<>();
-        next.forEach((tp, n) -> positions.add(Position.sequence(KafkaSourceSettings.positionName(tp.topic(), tp.partition()), n)));
-        String where = describe(first, next);
         try {
-            // The topics first: they need no database, so a crash after the commit below loses no requeued or poison record.
-            send(requeued, producer);
-            publishDeadLetters(unreadable, producer);
-            BatchResult result = currentRun().submit(Batch.of(parsed, where).committing(positions));
-            promotedBatches.incrementAndGet();
-            if (!unreadable.isEmpty()) {
-                deadLetters.addSourceRejections(settings.integration(), run.runId(), result.batchId(), rejections(unreadable));
-            }
-            for (Position p : result.positionsCommitted()) {
-                next.entrySet().stream()
-                        .filter(e -> KafkaSourceSettings.positionName(e.getKey().topic(), e.getKey().partition()).equals(p.name()))
-                        .forEach(e -> committed.put(e.getKey(), e.getValue()));
-            }
-            if (paused) {
-                LOG.info("ferry-kafka:{}: the database answers again; consumption resumed at {}", settings.integration(), where);
-                paused = false;
-            }
-            failedAttempts = 0;
-            commitToKafka(next);
-            afterPromotion.accept(result);
-        } catch (RuntimeException e) {
-            outage(e, first);
+            collectInOrder(wait);
+        } finally {
+            waitingSince = 0;
         }
     }
 
+    private void collectInOrder(boolean wait) {
+        while (!inFlight.isEmpty() && (wait || inFlight.peek().promotion.isDone())) {
+            InFlight b = inFlight.poll();
+            BatchResult result;
+            try {
+                result = b.promotion.join();
+            } catch (CompletionException e) {
+                failed(b.polled.first, e.getCause() instanceof RuntimeException re ? re : e);
+                continue;
+            }
+            try {
+                promoted(b.polled, b.runId, result);
+            } catch (RuntimeException e) {
+                failed(b.polled.first, e);
+            }
+        }
+    }
+
+    private void promoted(Polled polled, long runId, BatchResult result) {
+        promotedBatches.incrementAndGet();
+        if (!polled.unreadable.isEmpty()) {
+            deadLetters.addSourceRejections(settings.integration(), runId, result.batchId(), rejections(polled.unreadable));
+        }
+        for (Position p : result.positionsCommitted()) {
+            polled.next.entrySet().stream()
+                    .filter(e -> KafkaSourceSettings.positionName(e.getKey().topic(), e.getKey().partition()).equals(p.name()))
+                    .forEach(e -> committed.put(e.getKey(), e.getValue()));
+        }
+        if (paused) {
+            LOG.info("ferry-kafka:{}: the database answers again; consumption resumed at {}", settings.integration(), polled.where);
+            paused = false;
+        }
+        failedAttempts = 0;
+        commitToKafka(polled.next);
+        afterPromotion.accept(result);
+    }
+
+    /** A batch did not promote: the first failure is kept, and its partitions rewind to its first offsets (or earlier). */
+    private void failed(Map<TopicPartition, Long> first, RuntimeException e) {
+        if (failure == null) {
+            failure = e;
+        }
+        first.forEach((tp, offset) -> rewindTo.merge(tp, offset, Math::min));
+    }
+
+    /** Records polled after a failure are not submitted: their partitions rewind to them too. */
+    private void rewindLater(ConsumerRecords<byte[], byte[]> records) {
+        for (TopicPartition tp : records.partitions()) {
+            rewindTo.merge(tp, records.records(tp).get(0).offset(), Math::min);
+        }
+    }
+
+    /** After a failure: waits for the batches still in flight (abandoned by the run, or promoting before it), then pauses. */
+    private void recover() {
+        collect(true);
+        RuntimeException e = failure;
+        Map<TopicPartition, Long> rewind = new HashMap<>(rewindTo);
+        failure = null;
+        rewindTo.clear();
+        outage(e, rewind);
+    }
+
     /** The record as it goes to the retry topic: the original value and key, the attempt, when it is due, where it came from. */
-    private ProducerRecord<String, String> requeue(ConsumerRecord<String, String> r, boolean fromRetryTopic, int attempt, String reason, long now) {
-        ProducerRecord<String, String> out = new ProducerRecord<>(settings.retryTopic(), r.key(), r.value());
+    private ProducerRecord<byte[], byte[]> requeue(ConsumerRecord<byte[], byte[]> r, boolean fromRetryTopic, int attempt, String reason, long now) {
+        ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(settings.retryTopic(), r.key(), r.value());
         header(out, "ferry.attempt", Integer.toString(attempt));
         header(out, "ferry.due", Long.toString(now + settings.retryDelay().toMillis()));
         header(out, "ferry.integration", settings.integration());
@@ -280,12 +433,12 @@ public final class KafkaBatchLoop implements Runnable {
         return out;
     }
 
-    private void send(List<ProducerRecord<String, String>> out, KafkaProducer<String, String> producer) {
+    private void send(List<ProducerRecord<byte[], byte[]>> out) {
         if (out.isEmpty()) {
             return;
         }
         try {
-            for (ProducerRecord<String, String> r : out) {
+            for (ProducerRecord<byte[], byte[]> r : out) {
                 producer.send(r);
             }
             producer.flush();
@@ -320,16 +473,16 @@ public final class KafkaBatchLoop implements Runnable {
         return waitingRetries.values().stream().mapToLong(w -> Math.max(0, now - w[1])).max().orElse(0);
     }
 
-    private static String stringHeader(ConsumerRecord<String, String> r, String name) {
+    private static String stringHeader(ConsumerRecord<byte[], byte[]> r, String name) {
         Header h = r.headers().lastHeader(name);
         return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
-    private static int intHeader(ConsumerRecord<String, String> r, String name, int otherwise) {
+    private static int intHeader(ConsumerRecord<byte[], byte[]> r, String name, int otherwise) {
         return (int) longHeader(r, name, otherwise);
     }
 
-    private static long longHeader(ConsumerRecord<String, String> r, String name, long otherwise) {
+    private static long longHeader(ConsumerRecord<byte[], byte[]> r, String name, long otherwise) {
         try {
             String v = stringHeader(r, name);
             return v == null ? otherwise : Long.parseLong(v.trim());
@@ -348,9 +501,9 @@ public final class KafkaBatchLoop implements Runnable {
     }
 
     /**
-     * The batch did not promote: the database (or a lookup table) is down, or the data made the pipeline fail as
-     * a whole. Nothing is dead-lettered: the partitions rewind to the batch's first offsets, the run is marked
-     * failed, and the loop waits and polls the same messages again (a new run starts with the next good batch).
+     * A batch did not promote: the database (or a lookup table) is down, or the data made the pipeline fail as
+     * a whole. Nothing is dead-lettered: the partitions rewind to the first offsets no promoted batch covers, the run
+     * is marked failed, and the loop waits and polls the same messages again (a new run starts with the next good batch).
      */
     private void outage(RuntimeException e, Map<TopicPartition, Long> first) {
         if (!paused) {
@@ -364,23 +517,41 @@ public final class KafkaBatchLoop implements Runnable {
         first.forEach((tp, offset) -> {
             if (assigned.contains(tp)) {
                 consumer.seek(tp, offset);
+                waitingRetries.remove(tp); // a retry partition rewound before its waiting record: it is read again
             }
         });
         consumer.pause(assigned);
         // doubles per failed attempt up to a minute (or the configured wait, if longer): each attempt is a FAILED run row
         long wait = Math.min(settings.outageBackoff().toMillis() << Math.min(failedAttempts - 1, 10),
                 Math.max(settings.outageBackoff().toMillis(), 60_000));
-        long until = System.nanoTime() + wait * 1_000_000;
-        // poll while paused: keeps this member in the group (max.poll.interval) and runs rebalance callbacks
-        while (running && System.nanoTime() < until) {
-            consumer.poll(Duration.ofMillis(Math.min(200, settings.outageBackoff().toMillis())));
-            checkLag(); // the backlog grows during an outage: that is when the alert matters
+        pollPaused(wait);
+        // the next attempt only once the server answers: an attempt against a server that is down waits the pool's 30 s
+        // for a connection and leaves one more FAILED run row
+        boolean told = false;
+        while (running && !database.answers()) {
+            if (!told) {
+                LOG.info("ferry-kafka:{}: the database does not answer yet; the next attempt waits until it does", settings.integration());
+                told = true;
+            }
+            pollPaused(Math.min(settings.outageBackoff().toMillis(), 5_000));
         }
         resumeAll();
     }
 
+    /** Polls (every partition paused) for a while: keeps this member in the group (max.poll.interval) and runs rebalance callbacks. */
+    private void pollPaused(long millis) {
+        long until = System.nanoTime() + millis * 1_000_000;
+        while (running && System.nanoTime() < until) {
+            consumer.poll(Duration.ofMillis(Math.min(200, Math.max(1, settings.outageBackoff().toMillis()))));
+            checkLag(); // the backlog grows during an outage: that is when the alert matters
+        }
+    }
+
     /** Resumes every assigned partition but those still waiting: unsought ones and retry partitions not due yet. */
     private void resumeAll() {
+        if (held) {
+            return; // an operator's pause set while a failure was handled: it holds
+        }
         Set<TopicPartition> resume = new HashSet<>(consumer.assignment());
         resume.removeAll(unsought);
         resume.removeAll(waitingRetries.keySet());
@@ -410,6 +581,10 @@ public final class KafkaBatchLoop implements Runnable {
             return;
         }
         if (pause.isPresent() && !held) {
+            collect(true); // the batches already submitted promote first
+            if (failure != null) {
+                return; // one of them failed: handled as an outage first, the pause is seen once the database answers
+            }
             held = true;
             endRun(null);
             consumer.pause(consumer.assignment());
@@ -455,7 +630,18 @@ public final class KafkaBatchLoop implements Runnable {
                 offsets.put(tp, new OffsetAndMetadata(n));
             }
         });
+        if (offsets.isEmpty()) {
+            return;
+        }
         // for lag tools only: MySQL is the truth, so a failed commit is logged, never retried
+        if (rebalancing) { // the partitions are about to be handed over: commit before they go
+            try {
+                consumer.commitSync(offsets, Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                LOG.debug("ferry-kafka:{}: offsets not committed to Kafka (MySQL has them): {}", settings.integration(), e.getMessage());
+            }
+            return;
+        }
         consumer.commitAsync(offsets, (o, e) -> {
             if (e != null) {
                 LOG.debug("ferry-kafka:{}: offsets not committed to Kafka (MySQL has them): {}", settings.integration(), e.getMessage());
@@ -463,7 +649,7 @@ public final class KafkaBatchLoop implements Runnable {
         });
     }
 
-    private void publishDeadLetters(List<Unreadable> unreadable, KafkaProducer<String, String> producer) {
+    private void publishDeadLetters(List<Unreadable> unreadable) {
         if (unreadable.isEmpty()) {
             return;
         }
@@ -476,7 +662,7 @@ public final class KafkaBatchLoop implements Runnable {
         }
         try {
             for (Unreadable u : unreadable) {
-                ProducerRecord<String, String> out = new ProducerRecord<>(settings.deadLetterTopic(), u.record.key(), u.record.value());
+                ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(settings.deadLetterTopic(), u.record.key(), u.record.value());
                 boolean retried = u.record.topic().equals(settings.retryTopic()); // name where the record came from first
                 header(out, "ferry.source.topic", retried ? stringHeader(u.record, "ferry.source.topic") : u.record.topic());
                 header(out, "ferry.source.partition", retried ? stringHeader(u.record, "ferry.source.partition") : Integer.toString(u.record.partition()));
@@ -492,7 +678,7 @@ public final class KafkaBatchLoop implements Runnable {
         }
     }
 
-    private static void header(ProducerRecord<String, String> r, String name, String value) {
+    private static void header(ProducerRecord<byte[], byte[]> r, String name, String value) {
         r.headers().add(name, value == null ? new byte[0] : value.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -501,7 +687,7 @@ public final class KafkaBatchLoop implements Runnable {
         for (Unreadable u : unreadable) {
             out.add(new DeadLetterStore.Rejection(u.record.topic() + "-" + u.record.partition() + "@" + u.record.offset(), 0, "value",
                     u.record.topic() + "-" + u.record.partition() + "@" + u.record.offset() + ": " + u.reason,
-                    u.record.value() == null ? "" : u.record.value()));
+                    u.record.value() == null ? "" : new String(u.record.value(), StandardCharsets.UTF_8)));
         }
         return out;
     }
@@ -597,8 +783,9 @@ public final class KafkaBatchLoop implements Runnable {
     }
 
     /**
-     * Seeks newly assigned partitions to their MySQL offsets. Nothing to do on revocation: a poll's batch is
-     * promoted (with its offsets) before the next poll, and a rebalance happens only inside a poll.
+     * Seeks newly assigned partitions to their MySQL offsets. On revocation the batches in flight are waited for
+     * (a rebalance happens only inside a poll, on this thread): they promote with their offsets — or fail, and the
+     * partitions kept rewind — before the revoked partitions' next owner reads MySQL.
      */
     private final class SeekToMySqlOffsets implements ConsumerRebalanceListener {
         @Override
@@ -608,6 +795,13 @@ public final class KafkaBatchLoop implements Runnable {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            rebalancing = true;
+            try {
+                collect(true);
+            } finally {
+                rebalancing = false;
+            }
+            partitions.forEach(rewindTo::remove); // their next owner starts from MySQL's offsets
             partitions.forEach(committed::remove);
             partitions.forEach(waitingRetries::remove);
             assigned.removeAll(partitions);
@@ -631,6 +825,30 @@ public final class KafkaBatchLoop implements Runnable {
         }
     }
 
-    private record Unreadable(ConsumerRecord<String, String> record, String reason, String exceptionClass) {
+    private record Unreadable(ConsumerRecord<byte[], byte[]> record, String reason, String exceptionClass) {
+    }
+
+    /** What one poll gave: the records for the batch, requeued and unreadable ones, the offsets it covers. */
+    private static final class Polled {
+        final List<JsonNode> parsed;
+        final List<Unreadable> unreadable = new ArrayList<>();
+        final List<ProducerRecord<byte[], byte[]>> requeued = new ArrayList<>();
+        final Map<TopicPartition, Long> first = new LinkedHashMap<>();
+        final Map<TopicPartition, Long> next = new LinkedHashMap<>();
+        String where;
+
+        Polled(int size) {
+            parsed = new ArrayList<>(size);
+        }
+
+        List<Position> positions() {
+            List<Position> out = new ArrayList<>();
+            next.forEach((tp, n) -> out.add(Position.sequence(KafkaSourceSettings.positionName(tp.topic(), tp.partition()), n)));
+            return out;
+        }
+    }
+
+    /** A submitted batch and its promotion, pending. */
+    private record InFlight(CompletableFuture<BatchResult> promotion, Polled polled, long runId) {
     }
 }

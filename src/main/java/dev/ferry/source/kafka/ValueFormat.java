@@ -5,20 +5,25 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.nio.charset.StandardCharsets;
+
 /** How a Kafka message value becomes a record: a JSON object, or a plain text line ({@code {"line": "..."}}). */
 public enum ValueFormat {
     json, text;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The record of one message value; throws {@link IllegalArgumentException} naming why it cannot be read. */
-    JsonNode parse(String value) {
+    /**
+     * The record of one message value, read straight from its bytes (JSON is parsed from UTF-8 bytes: no String
+     * per message); throws {@link IllegalArgumentException} naming why it cannot be read.
+     */
+    JsonNode parse(byte[] value) {
         if (value == null) {
             throw new IllegalArgumentException("the message has no value (a tombstone)");
         }
         if (this == text) {
             ObjectNode line = JsonNodeFactory.instance.objectNode();
-            line.put("line", value);
+            line.put("line", new String(value, StandardCharsets.UTF_8));
             return line;
         }
         JsonNode node;
@@ -27,7 +32,7 @@ public enum ValueFormat {
         } catch (Exception e) {
             throw new IllegalArgumentException("the value is not JSON: " + originalMessage(e));
         }
-        if (node == null || !node.isObject()) {
+        if (node == null || node.isMissingNode() || !node.isObject()) {
             throw new IllegalArgumentException("the value is not a JSON object");
         }
         return node;

@@ -55,13 +55,18 @@ class KafkaDatabaseDownTest extends KafkaTestSupport {
         kafka.send(topic, 0, users(1, 10, "DE"));
         await().atMost(Duration.ofSeconds(60)).until(() -> targetRows(ferry).size() == 10);
 
+        // the loop has taken the batch's outcome (it commits to Kafka after counting it): the count below is final
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(kafkaOffsets()).isEqualTo(Map.of(0, 10L)));
         long promoted = ferry.loop().promotedBatches();
         db.stop();
         long downSince = System.nanoTime();
         kafka.send(topic, 0, users(11, 40, "DE"));
-        // nothing is promoted while the database is down: the loop waits for a connection, then (the pool's timeout
-        // passed) pauses and tries again
+        // the loop tells the outage by itself (a probe on its own connection), before the pool's 30 s wait for a
+        // connection ends — the database is back after 20 s, so a loop that only waited for the pool never pauses
+        await().atMost(OUTAGE).until(() -> ferry.loop().paused());
+        // nothing is promoted while the database is down: the batch waits for a connection, or fails and is tried again
         Duration rest = OUTAGE.minusNanos(System.nanoTime() - downSince);
+        rest = rest.isNegative() ? Duration.ZERO : rest;
         await().during(rest).atMost(rest.plusSeconds(5)).until(() -> ferry.loop().promotedBatches() == promoted);
         db.startAgain();
 

@@ -70,13 +70,23 @@ abstract class KafkaTestSupport {
 
     /** One Ferry instance (its own pool and Camel context) running the given route YAML. */
     Instance startInstance(String routeYaml) throws Exception {
+        Instance i = startInstanceWithoutRoute();
+        loadRoute(i, routeYaml);
+        return i;
+    }
+
+    /** An instance with no route yet: a test sets its pipeline hooks, then {@link #loadRoute}s (before the first poll). */
+    Instance startInstanceWithoutRoute() {
         Instance i = new Instance(Ferry.start(settings), new DefaultCamelContext());
         i.camel.getRegistry().bind(IntegrationRegistry.BEAN_NAME, i.ferry.integrations());
         i.camel.getRegistry().bind("ferryDataSource", i.ferry.dataSource());
         i.camel.start();
-        PluginHelper.getRoutesLoader(i.camel).loadRoutes(ResourceHelper.fromString("user-registrations.yaml", routeYaml));
         instances.add(i);
         return i;
+    }
+
+    static void loadRoute(Instance i, String routeYaml) throws Exception {
+        PluginHelper.getRoutesLoader(i.camel).loadRoutes(ResourceHelper.fromString("user-registrations.yaml", routeYaml));
     }
 
     /** The route of the sample (routes/user-registrations.yaml) with this test's broker, topic, group and options. */
