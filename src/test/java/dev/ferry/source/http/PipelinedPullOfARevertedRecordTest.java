@@ -104,6 +104,39 @@ class PipelinedPullOfARevertedRecordTest {
                 .isEqualTo("1=open,2=b,3=c");
     }
 
+    @Disabled("pipeline: see report (BatchProcessor.map counts a key as a duplicate from RecentKeys while a batch ahead changes it)")
+    @Test
+    void aFirstLoadWhosePageThreeRepeatsPageOnesValueAfterPageTwoChangedItEndsWithTheValueReadLast() {
+        JdbcIntegrationPipeline pipeline = ferry.pipeline("feed-items");
+        api.on("/items", (n, seen) -> switch (n) {
+            case 1 -> LocalApi.Reply.json("{\"more\": true, \"items\": [{\"id\": 1, \"name\": \"open\"}, {\"id\": 2, \"name\": \"b\"}]}");
+            case 2 -> LocalApi.Reply.json("{\"more\": true, \"items\": [{\"id\": 1, \"name\": \"closed\"}, {\"id\": 3, \"name\": \"c\"}]}");
+            default -> {
+                // page 3 is read once page 1 is promoted: the run then remembers record 1 as "open" (its recent keys)
+                await().atMost(60, TimeUnit.SECONDS).until(() ->
+                        queryLong(ferry, "SELECT COUNT(*) FROM ferry_batch WHERE status = 'PROMOTED'") > 0);
+                yield LocalApi.Reply.json("{\"more\": false, \"items\": [{\"id\": 1, \"name\": \"open\"}, {\"id\": 4, \"name\": \"d\"}]}");
+            }
+        });
+        pipeline.beforePromote(batchId -> {
+            if (batchId == 2) {
+                // page 2 promotes once page 3 is mapped and staged
+                await().atMost(60, TimeUnit.SECONDS).until(() ->
+                        queryLong(ferry, "SELECT COUNT(*) FROM ferry_batch WHERE id > 2 AND status = 'STAGED'") > 0);
+            }
+        });
+        Exchange e;
+        try {
+            e = pull("ferry-http:feed-items?url=" + api.base() + "/items&pagination=page&pageSize=2&hasNextPath=$.more");
+        } finally {
+            pipeline.beforePromote(null);
+        }
+
+        assertThat(e.getException()).isNull();
+        assertThat(queryString(ferry, "SELECT GROUP_CONCAT(id, '=', name ORDER BY id) FROM feed_item"))
+                .as("record 1 as page 3 had it").isEqualTo("1=open,2=b,3=c,4=d");
+    }
+
     private Exchange pull(String uri) {
         return camel.createProducerTemplate().send(uri, e -> { });
     }
