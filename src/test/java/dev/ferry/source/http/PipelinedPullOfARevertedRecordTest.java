@@ -9,7 +9,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,7 +65,7 @@ class PipelinedPullOfARevertedRecordTest {
         }
     }
 
-    @Disabled("pipeline: see report (BatchProcessor.map dedupes against the store while the batch ahead still promotes)")
+
     @Test
     void aRecordChangedOnPageOneAndChangedBackOnPageTwoEndsWithTheValueReadLast() {
         // request 1 = the first run; requests 2 and 3 = pages 1 and 2 of the second run
@@ -104,7 +103,7 @@ class PipelinedPullOfARevertedRecordTest {
                 .isEqualTo("1=open,2=b,3=c");
     }
 
-    @Disabled("pipeline: see report (BatchProcessor.map counts a key as a duplicate from RecentKeys while a batch ahead changes it)")
+
     @Test
     void aFirstLoadWhosePageThreeRepeatsPageOnesValueAfterPageTwoChangedItEndsWithTheValueReadLast() {
         JdbcIntegrationPipeline pipeline = ferry.pipeline("feed-items");
