@@ -241,6 +241,10 @@ final class PipelineRun implements SyncRun {
     /** Waits until every pipelined batch submitted so far is promoted (or failed). */
     private void awaitPromotions() {
         lastPromotion.handle((r, e) -> null).join();
+        // A batch that fails at staging completes its future while the batches ahead of it still promote: wait until
+        // every batch in flight has given its permit back (promoted, failed or abandoned), not only the last one.
+        inFlight.acquireUninterruptibly(BATCHES_IN_FLIGHT);
+        inFlight.release(BATCHES_IN_FLIGHT);
     }
 
     @Override

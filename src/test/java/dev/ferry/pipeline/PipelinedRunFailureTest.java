@@ -3,7 +3,6 @@ package dev.ferry.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.Ferry;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,7 +52,6 @@ class PipelinedRunFailureTest {
         return json(r);
     }
 
-    @Disabled("pipeline: see report (PipelineRun.awaitPromotions waits for the last submitted batch only)")
     @Test
     void aRunFailedByBatchNPlus1sStagingStillPromotesBatchNBeforeItReleasesTheLease() throws Exception {
         writeMapping(mappings, "items.yaml", """
