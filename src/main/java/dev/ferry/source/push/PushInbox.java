@@ -115,6 +115,9 @@ final class PushInbox implements AutoCloseable {
         String body;
         String remote;
         try (Connection c = dataSource.getConnection()) {
+            // READ COMMITTED: the claim's look-up of the head takes no gap locks that would hold up the inserts of new
+            // requests (the pool resets the level when the connection goes back)
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             // Only the oldest pending request can be claimed: one claimed by another replica (or by an instance that
             // died after promoting it, before marking it) holds up the later ones. Claiming "the oldest unclaimed"
             // let a later request be promoted first and the earlier one after it, bringing a key's older value back.
