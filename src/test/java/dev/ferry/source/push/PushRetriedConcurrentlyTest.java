@@ -10,7 +10,6 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,7 +49,6 @@ class PushRetriedConcurrentlyTest {
         }
     }
 
-    @Disabled("pipeline: see report (JdbcIntegrationPipeline.startRun holds a pool connection while positionSummary() takes another)")
     @Test
     void aPushIsPromotedWhenThePoolHasASingleFreeConnection(@TempDir Path tmp) throws Exception {
         startFerry(tmp, "push_one_free_connection");
@@ -74,7 +72,6 @@ class PushRetriedConcurrentlyTest {
         assertThat(queryLong(ferry, "SELECT COUNT(*) FROM shop_order WHERE order_no = 'S1' AND amount = 1")).isEqualTo(1);
     }
 
-    @Disabled("pipeline: see report (fails now and then on the same pool deadlock: 503 after Hikari's 30 s)")
     @Test
     void theSamePayloadSentFourTimesAtOnceToTwoReplicasLandsEachRecordOnceAndEveryAttemptIsAccepted(@TempDir Path tmp) throws Exception {
         startFerry(tmp, "push_retried_concurrently");
