@@ -10,7 +10,6 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,7 +72,6 @@ class PushRetriedConcurrentlyTest {
         assertThat(queryLong(ferry, "SELECT COUNT(*) FROM shop_order WHERE order_no = 'S1' AND amount = 1")).isEqualTo(1);
     }
 
-    @Disabled("pipeline: see report (BatchProcessor maps inside the batch's connection; a lookup's first load takes a second one)")
     @Test
     void aPushWhoseMappingLooksUpADimensionIsPromotedWhenThePoolHasASingleFreeConnection(@TempDir Path tmp) throws Exception {
         FerryTestSupport.writeMapping(tmp, "shop-orders.yaml", """
