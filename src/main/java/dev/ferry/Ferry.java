@@ -35,6 +35,11 @@ public final class Ferry implements AutoCloseable {
     private final IntegrationRegistry registry = new IntegrationRegistry();
     private final DeadLetterStore deadLetters;
     private JdbcLookupSource lookups;
+    /**
+     * The lookups' own connections: a lookup table loads while its batch holds a connection of the main pool, and a
+     * batch holding two connections of one pool deadlocks it once as many batches map at once as it has connections.
+     */
+    private HikariDataSource lookupPool;
     private boolean loadData;
 
     private Ferry(FerrySettings settings, HikariDataSource dataSource) {
@@ -49,10 +54,13 @@ public final class Ferry implements AutoCloseable {
      */
     public static Ferry start(FerrySettings settings) {
         HikariDataSource ds = Database.pool(settings);
+        HikariDataSource lookupPool = null;
         try {
             Database.migrate(ds);
             Ferry ferry = new Ferry(settings, ds);
-            JdbcLookupSource lookups = new JdbcLookupSource(ds, settings.lookupCacheTtl());
+            lookupPool = Database.pool(settings, "ferry-lookups", 2);
+            ferry.lookupPool = lookupPool;
+            JdbcLookupSource lookups = new JdbcLookupSource(ferry.lookupPool, settings.lookupCacheTtl());
             boolean loadData = settings.stagingLoadData() && Database.localInfileEnabled(ds);
             ferry.lookups = lookups;
             ferry.loadData = loadData;
@@ -66,6 +74,9 @@ public final class Ferry implements AutoCloseable {
             }
             return ferry;
         } catch (RuntimeException e) {
+            if (lookupPool != null) {
+                lookupPool.close();
+            }
             ds.close();
             throw e;
         }
@@ -150,6 +161,9 @@ public final class Ferry implements AutoCloseable {
 
     @Override
     public void close() {
+        if (lookupPool != null) {
+            lookupPool.close();
+        }
         dataSource.close();
     }
 }

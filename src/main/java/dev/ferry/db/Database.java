@@ -42,12 +42,17 @@ public final class Database {
      * sslMode and the trust store — TLS to the database ({@code ferry.db.ssl-mode}).
      */
     public static HikariDataSource pool(FerrySettings settings) {
+        return pool(settings, "ferry", settings.dbPoolSize());
+    }
+
+    /** A pool of the given name and size with the same connection settings (the lookups' pool of their own). */
+    public static HikariDataSource pool(FerrySettings settings, String name, int size) {
         HikariConfig config = new HikariConfig();
-        config.setPoolName("ferry");
+        config.setPoolName(name);
         config.setJdbcUrl(settings.dbUrl());
         config.setUsername(settings.dbUsername());
         config.setPassword(settings.dbPassword());
-        config.setMaximumPoolSize(settings.dbPoolSize());
+        config.setMaximumPoolSize(size);
         config.addDataSourceProperty("rewriteBatchedStatements", "true");
         config.addDataSourceProperty("allowLoadLocalInfile", "true");
         config.addDataSourceProperty("allowUrlInLocalInfile", "false");

@@ -339,10 +339,20 @@ final class BatchProcessor {
         // each candidate's key and content hash, computed once: the run's memory takes them after promotion
         long[] keyHashes = new long[byKey.size()];
         long[] contentHashes = new long[byKey.size()];
+        // Keys a batch ahead (mapped, not yet promoted: pipelined) gives another content: the store and the recent keys
+        // still hold the value from before that batch, so "unchanged" or "duplicate" would be judged against a value
+        // the batch ahead is about to replace — such a row is staged, and its promotion (after that batch) decides.
+        java.util.Set<MappedRow> changedAhead = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (MappedRow row : byKey.values()) {
             long keyHash = KeyHash.of(row.businessKey());
             long contentHash = hash64(row.contentHash());
-            if (!replace && run.seen.contains(keyHash, contentHash)) {
+            Long ahead = replace || !run.pipelined ? null : run.ahead.contentOf(keyHash);
+            if (ahead != null && ahead != contentHash) {
+                changedAhead.add(row);
+                keyHashes[candidates.size()] = keyHash;
+                contentHashes[candidates.size()] = contentHash;
+                candidates.add(row);
+            } else if (!replace && (ahead != null || run.seen.contains(keyHash, contentHash))) {
                 n.duplicates++;
             } else {
                 keyHashes[candidates.size()] = keyHash;
@@ -360,14 +370,18 @@ final class BatchProcessor {
         List<MappedRow> toStage = new ArrayList<>(candidates.size());
         List<MappedRow> unchanged = new ArrayList<>();
         List<String> stale = new ArrayList<>();
-        for (MappedRow row : candidates) {
-            if (row.contentHash().equals(known.hashes().get(row.businessKey()))) {
+        for (int i = 0; i < candidates.size(); i++) {
+            MappedRow row = candidates.get(i);
+            if (!changedAhead.contains(row) && row.contentHash().equals(known.hashes().get(row.businessKey()))) {
                 unchanged.add(row);
                 if (known.stale().contains(row.businessKey())) {
                     stale.add(row.businessKey());
                 }
             } else {
                 toStage.add(row);
+                if (run.pipelined && !replace) {
+                    run.ahead.put(keyHashes[i], contentHashes[i], batchId); // the batches behind this one must see it
+                }
             }
         }
         n.unchanged = unchanged.size();
@@ -449,6 +463,7 @@ final class BatchProcessor {
         }
 
         run.seen.putAll(s.seenKeys, s.seenHashes, s.seenCount); // the staged and the unchanged rows
+        run.ahead.promoted(s.seenKeys, s.seenCount, batchId); // after the memory: a reader finds the new value in one of them
         afterPromote.accept(batchId);
         LOG.info("{}: batch {} ({}) promoted: {} received, {} staged, {} inserted, {} updated, {} rejected{}{}",
                 integration(), batchId, where, n.received, n.staged, n.inserted, n.updated, n.rejected,

@@ -117,8 +117,10 @@ public final class JdbcIntegrationPipeline implements IntegrationPipeline {
                 }
                 lease = acquired.lease();
             }
+            // read before taking the run's connection: a second connection held at once deadlocks the pool when as
+            // many runs start together as it has connections (concurrent pushes)
+            String before = positionSummary();
             try (Connection c = dataSource.getConnection()) {
-                String before = positionSummary();
                 long runId = Ledger.openRun(c, integration(), request, lease == null ? RunLease.INSTANCE : lease.owner(), before);
                 if (lease != null) {
                     lease.bind(runId);

@@ -36,6 +36,10 @@ final class PipelineRun implements SyncRun {
     final RunLease lease;
     /** key hash → content hash of keys promoted or found unchanged lately in this run (bounded: see RecentKeys). */
     final RecentKeys seen = new RecentKeys(RECENT_KEYS);
+    /** Keys staged by batches mapped but not yet promoted (pipelined), for the dedupe of the batches behind them. */
+    final KeysAhead ahead = new KeysAhead();
+    /** Set by the first pipelined submission: from then on batches may be mapped before the ones ahead are promoted. */
+    volatile boolean pipelined;
     final Map<String, SegmentState> segments = new ConcurrentHashMap<>();
     final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
     /** Mapping warnings already logged in this run (each goes to every batch's ledger row, but to the log once). */
@@ -131,6 +135,7 @@ final class PipelineRun implements SyncRun {
         if (!processor.stagesAhead()) {
             return CompletableFuture.completedFuture(process(batch, null));
         }
+        pipelined = true;
         try {
             inFlight.acquire();
         } catch (InterruptedException e) {
@@ -236,6 +241,10 @@ final class PipelineRun implements SyncRun {
     /** Waits until every pipelined batch submitted so far is promoted (or failed). */
     private void awaitPromotions() {
         lastPromotion.handle((r, e) -> null).join();
+        // A batch that fails at staging completes its future while the batches ahead of it still promote: wait until
+        // every batch in flight has given its permit back (promoted, failed or abandoned), not only the last one.
+        inFlight.acquireUninterruptibly(BATCHES_IN_FLIGHT);
+        inFlight.release(BATCHES_IN_FLIGHT);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
@@ -36,13 +37,14 @@ public class FerryPushComponent extends DefaultComponent {
         Server s = servers.get(port);
         if (s == null) {
             HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 50);
-            http.setExecutor(Executors.newFixedThreadPool(4, r -> {
+            ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
                 Thread t = new Thread(r, "ferry-push-" + port);
                 t.setDaemon(true);
                 return t;
-            }));
+            });
+            http.setExecutor(executor);
             http.start();
-            s = new Server(http);
+            s = new Server(http, executor);
             servers.put(port, s);
         }
         s.users++;
@@ -53,6 +55,7 @@ public class FerryPushComponent extends DefaultComponent {
         Server s = servers.get(port);
         if (s != null && --s.users == 0) {
             s.http.stop(0);
+            s.executor.shutdown(); // HttpServer.stop does not end the executor it was given: its threads would stay for good
             servers.remove(port);
         }
     }
@@ -64,10 +67,12 @@ public class FerryPushComponent extends DefaultComponent {
 
     private static final class Server {
         final HttpServer http;
+        final ExecutorService executor;
         int users;
 
-        Server(HttpServer http) {
+        Server(HttpServer http, ExecutorService executor) {
             this.http = http;
+            this.executor = executor;
         }
     }
 }

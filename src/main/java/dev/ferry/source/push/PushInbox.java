@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * {@code ferry_push_inbox} before the 202, then promoted by this worker thread, oldest first, one request = one
  * batch. An outage or an operator's pause leaves the request pending and the worker tries again after a wait;
  * nothing is dead-lettered for it. Replicas share the inbox: a request is claimed before it is promoted, and a claim
- * that ran out (its instance died) is taken over — promoting it again creates no duplicate.
+ * that ran out (its instance died) is taken over — promoting it again creates no duplicate. Only the oldest pending
+ * request can be claimed, so requests are promoted in the order they were accepted whichever replica holds them.
  */
 final class PushInbox implements AutoCloseable {
 
@@ -114,11 +115,19 @@ final class PushInbox implements AutoCloseable {
         String body;
         String remote;
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement claim = c.prepareStatement("UPDATE ferry_push_inbox SET claimed_by = ?, "
-                    + "claimed_until = NOW(3) + INTERVAL " + CLAIM_SECONDS + " SECOND WHERE integration = ? AND status = 'PENDING' "
-                    + "AND (claimed_until IS NULL OR claimed_until < NOW(3) OR claimed_by = ?) ORDER BY id LIMIT 1")) {
-                claim.setString(1, owner);
-                claim.setString(2, pipeline.integration());
+            // READ COMMITTED: the claim's look-up of the head takes no gap locks that would hold up the inserts of new
+            // requests (the pool resets the level when the connection goes back)
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            // Only the oldest pending request can be claimed: one claimed by another replica (or by an instance that
+            // died after promoting it, before marking it) holds up the later ones. Claiming "the oldest unclaimed"
+            // let a later request be promoted first and the earlier one after it, bringing a key's older value back.
+            // The derived table is materialized (an aggregate), so MySQL lets the UPDATE read its own table.
+            try (PreparedStatement claim = c.prepareStatement("UPDATE ferry_push_inbox i JOIN (SELECT MIN(id) AS id FROM "
+                    + "ferry_push_inbox WHERE integration = ? AND status = 'PENDING') head ON i.id = head.id "
+                    + "SET i.claimed_by = ?, i.claimed_until = NOW(3) + INTERVAL " + CLAIM_SECONDS + " SECOND "
+                    + "WHERE i.status = 'PENDING' AND (i.claimed_until IS NULL OR i.claimed_until < NOW(3) OR i.claimed_by = ?)")) {
+                claim.setString(1, pipeline.integration());
+                claim.setString(2, owner);
                 claim.setString(3, owner);
                 if (claim.executeUpdate() == 0) {
                     return false;
@@ -142,7 +151,9 @@ final class PushInbox implements AutoCloseable {
         }
         List<JsonNode> records = records(body);
         BatchResult result;
-        try (SyncRun run = pipeline.startRun(new RunRequest("push", null, null, false))) {
+        // An exclusive run: the run lease fences a worker whose claim ran out while it was still promoting (a
+        // promotion longer than the claim): it cannot commit once another replica has taken the request over.
+        try (SyncRun run = pipeline.startRun(new RunRequest("push", null, null, true))) {
             result = run.submit(Batch.of(records, "push #" + id + " from " + remote));
             run.complete();
         } catch (RuntimeException e) {
