@@ -50,7 +50,7 @@ final class CanonicalBytes {
         } else if (v instanceof Boolean b) {
             text(b ? "true" : "false");
         } else if (v instanceof BigDecimal d) {
-            text(d.toPlainString());
+            text(PlainDecimal.of(d));
         } else {
             text(Values.text(v));
         }

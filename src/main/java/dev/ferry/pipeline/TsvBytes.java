@@ -1,5 +1,7 @@
 package dev.ferry.pipeline;
 
+import dev.ferry.mapping.PlainDecimal;
+
 import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -136,7 +138,7 @@ final class TsvBytes {
         } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
             return number(((Number) v).longValue());
         } else if (v instanceof BigDecimal d) {
-            return ascii(d.toPlainString());
+            return ascii(PlainDecimal.of(d)); // the String the content hash already built
         } else if (v instanceof Boolean b) {
             return put((byte) (b ? '1' : '0'));
         } else if (v instanceof LocalDateTime t) {

@@ -121,6 +121,18 @@ class CanonicalBytesTest {
         }
     }
 
+    @Test
+    void decimalsAreWrittenPlainWhicheverTextTheyCache() {
+        Random random = new Random(29);
+        for (int i = 0; i < 20_000; i++) {
+            BigDecimal d = BigDecimal.valueOf(random.nextLong() >> random.nextInt(64), random.nextInt(30) - 10);
+            assertThat(PlainDecimal.of(d)).as("%s", d).isEqualTo(d.toPlainString());
+        }
+        for (String s : List.of("0", "0.000001", "0.0000001", "1E+3", "-0.00", "1E-7", "123.4500", "-9.99")) {
+            assertThat(PlainDecimal.of(new BigDecimal(s))).as(s).isEqualTo(new BigDecimal(s).toPlainString());
+        }
+    }
+
     private static String randomText(Random random) {
         int n = random.nextInt(random.nextInt(10) == 0 ? 600 : 20);
         StringBuilder sb = new StringBuilder(n);
