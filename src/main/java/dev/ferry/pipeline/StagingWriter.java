@@ -104,7 +104,16 @@ final class StagingWriter {
 
     /** Returns the server's warnings (a value was altered) or null when every row loaded as given. */
     private String loadData(Connection c, long batchId, List<MappedRow> rows, int from, int to) throws SQLException {
-        TsvBytes tsv = tsv(batchId, rows, from, to);
+        TsvBytes tsv = new TsvBytes((to - from) * 200);
+        for (int i = from; i < to; i++) {
+            MappedRow row = rows.get(i);
+            tsv.number(batchId).tab().number(i + 1).tab().escaped(row.businessKey()).tab().ascii(row.contentHash()).tab()
+                    .ascii(row.op().code()).tab().value(row.version());
+            for (Object v : row.values()) {
+                tsv.tab().value(v);
+            }
+            tsv.newline();
+        }
         try (Statement s = c.createStatement();
              LocalInfileGate.Armed ignored = LocalInfileGate.arm(c, tsv.stream())) {
             long loaded = s.executeUpdate("LOAD DATA LOCAL INFILE 'ferry-batch-" + batchId + ".tsv' INTO TABLE `" + target.stagingTable()
@@ -120,21 +129,6 @@ final class StagingWriter {
             }
             return null;
         }
-    }
-
-    /** Rows [from, to) as the staging TSV, in {@link #columns()} order, numbered from+1…. */
-    static TsvBytes tsv(long batchId, List<MappedRow> rows, int from, int to) {
-        TsvBytes tsv = new TsvBytes((to - from) * 200);
-        for (int i = from; i < to; i++) {
-            MappedRow row = rows.get(i);
-            tsv.number(batchId).tab().number(i + 1).tab().escaped(row.businessKey()).tab().ascii(row.contentHash()).tab()
-                    .ascii(row.op().code()).tab().value(row.version());
-            for (Object v : row.values()) {
-                tsv.tab().value(v);
-            }
-            tsv.newline();
-        }
-        return tsv;
     }
 
     /** Returns the server's warnings or null; a refused value in strict mode is thrown as an SQLException. */
