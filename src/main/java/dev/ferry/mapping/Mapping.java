@@ -11,6 +11,7 @@ import com.jayway.jsonpath.spi.mapper.JacksonMappingProvider;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * One loaded mapping file: how to pick records out of a source page and turn each into rows for the target
@@ -25,8 +26,7 @@ public final class Mapping {
             .build();
 
     /** {@code $.a.b[*]} as written or in JsonPath's normalised form {@code $['a']['b'][*]}. */
-    private static final java.util.regex.Pattern SIMPLE_WILDCARD =
-            java.util.regex.Pattern.compile("\\$((\\.[A-Za-z_][A-Za-z0-9_]*)|(\\['[A-Za-z_][A-Za-z0-9_]*'\\]))+\\[\\*]");
+    private static final Pattern SIMPLE_WILDCARD = Pattern.compile("\\$((\\.[A-Za-z_][A-Za-z0-9_]*)|(\\['[A-Za-z_][A-Za-z0-9_]*'\\]))+\\[\\*]");
 
     private final String integration;
     private final Path file;
