@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import groovy.lang.Script;
 import org.codehaus.groovy.runtime.InvokerHelper;
 
-import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -39,7 +39,8 @@ public final class RecordMapper {
     private final RowBinding binding;
     private final int[] keyFields;         // fields the key template reads
     private final MessageDigest md5;
-    private final StringBuilder canonical = new StringBuilder(256);
+    private final CanonicalBytes canonical = new CanonicalBytes();
+    private final byte[] digest = new byte[16];
     // per field: records whose `from` path was looked up, and those where it was present (a typo is never present)
     private final int[] pathLookups;
     private final int[] pathFound;
@@ -240,21 +241,23 @@ public final class RecordMapper {
 
     /**
      * MD5 over "length:text;" per value (null as "~;"), so null differs from "" and no two value lists share a
-     * canonical string. Texts are canonical (plain decimals, ISO dates), hence stable across JVMs.
+     * canonical string. Texts are canonical (plain decimals, ISO dates), hence stable across JVMs. The bytes are
+     * written once into a reused buffer ({@link CanonicalBytes}) and digested into a reused array.
      */
     private String hash(Object[] values, MappedRow.Op op) {
-        canonical.setLength(0);
+        canonical.reset();
         for (Object v : values) {
-            if (v == null) {
-                canonical.append("~;");
-            } else {
-                String s = Values.text(v);
-                canonical.append(s.length()).append(':').append(s).append(';');
-            }
+            canonical.value(v);
         }
         if (op == MappedRow.Op.DELETE) {
-            canonical.append("!delete"); // a delete differs from an upsert of the same values; a re-delivered one does not
+            canonical.marker("!delete"); // a delete differs from an upsert of the same values; a re-delivered one does not
         }
-        return HEX.formatHex(md5.digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
+        md5.update(canonical.buffer(), 0, canonical.length());
+        try {
+            md5.digest(digest, 0, digest.length);
+        } catch (DigestException e) {
+            throw new IllegalStateException("MD5 writes 16 bytes", e);
+        }
+        return HEX.formatHex(digest);
     }
 }

@@ -37,6 +37,7 @@ final class ValueType {
     final int precision;
     final int scale;
     private final DateTimeFormatter format; // null: ISO, digits as epoch millis
+    private final FixedDateLayout layout;   // the format read by position, or null when it has variable parts
     private final String formatText;
     private final ZoneId zone;       // zone the source value is in
     private final ZoneId targetZone; // mapping-level timezone: zone target datetimes are written in
@@ -47,6 +48,7 @@ final class ValueType {
         this.scale = scale;
         this.formatText = format;
         this.format = format == null ? null : DateTimeFormatter.ofPattern(format);
+        this.layout = format == null ? null : FixedDateLayout.of(format);
         this.zone = zone;
         this.targetZone = targetZone;
     }
@@ -237,6 +239,10 @@ final class ValueType {
                 if (format == null && isDigits(str)) {
                     return atTarget(Instant.ofEpochMilli(Long.parseLong(str)));
                 }
+                Object fast = fixedLayout(str);
+                if (fast != null) {
+                    return fast instanceof LocalDateTime t ? shift(t) : fast;
+                }
                 TemporalAccessor p = (format == null ? DateTimeFormatter.ISO_DATE_TIME : format).parse(str);
                 if (p.isSupported(ChronoField.OFFSET_SECONDS)) {
                     return atTarget(Instant.from(p));
@@ -257,6 +263,15 @@ final class ValueType {
         }
         throw new BadValue(Values.quote(v) + " is not " + what
                 + " (expected " + (formatText == null ? "ISO-8601 or epoch millis" : formatText) + ")");
+    }
+
+    /** The value read by position when its shape is certain (see {@link FixedDateLayout}), else null. */
+    private Object fixedLayout(String str) {
+        if (format != null) {
+            return layout == null ? null : layout.parse(str);
+        }
+        Object t = FixedDateLayout.ISO_DATE_TIME.parse(str);
+        return t != null ? t : FixedDateLayout.ISO_DATE.parse(str);
     }
 
     private LocalDateTime shift(LocalDateTime t) {

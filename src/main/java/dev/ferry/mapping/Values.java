@@ -76,7 +76,7 @@ final class Values {
             return s;
         }
         if (v instanceof BigDecimal d) {
-            return d.toPlainString();
+            return PlainDecimal.of(d);
         }
         if (v instanceof Double || v instanceof Float) {
             return BigDecimal.valueOf(((Number) v).doubleValue()).toPlainString();

@@ -62,7 +62,9 @@ final class ColumnChecks {
                 }
                 continue;
             }
-            if (v instanceof String s && col.maxLength() != null && s.codePointCount(0, s.length()) > col.maxLength()) {
+            // a String never has more code points than chars: count them only when the chars exceed the limit
+            if (v instanceof String s && col.maxLength() != null && s.length() > col.maxLength()
+                    && s.codePointCount(0, s.length()) > col.maxLength()) {
                 return new String[]{col.name(), "is " + s.length() + " characters long; column " + col.name() + " "
                         + col.columnType() + " holds " + col.maxLength()};
             }

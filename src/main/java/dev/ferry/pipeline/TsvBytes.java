@@ -1,33 +1,63 @@
 package dev.ferry.pipeline;
 
+import dev.ferry.mapping.PlainDecimal;
+
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * The staging batch as the bytes {@code LOAD DATA} reads (tab-separated, backslash-escaped, UTF-8), written
- * straight into one growing byte array. Written by hand because it runs for every value of every row: going
+ * straight into byte arrays. Written by hand because it runs for every value of every row: going
  * through a StringBuilder, a String per line and its UTF-8 copy, and {@code LocalDate.toString()}, cost about
  * as much CPU as mapping the record (issue 13's profile).
+ *
+ * <p>The bytes go into chunks of at most {@link #CHUNK} rather than one growing array: a batch's TSV is a megabyte
+ * or more, and G1 allocates any array of half a region (512 KB in a 256 MB heap) as a humongous object, each of
+ * which may start a concurrent marking cycle — most of the old-generation cycles of a first load (issue 13).
  */
 final class TsvBytes {
 
+    /** Below half of G1's smallest region (1 MB), so no chunk is humongous. */
+    static final int CHUNK = 256 * 1024;
+
+    private final List<byte[]> sealed = new ArrayList<>(); // full chunks, each used up to sealedLengths
+    private final List<Integer> sealedLengths = new ArrayList<>();
+    private int sealedBytes;
     private byte[] buf;
     private int len;
 
     TsvBytes(int capacity) {
-        this.buf = new byte[Math.max(64, capacity)];
+        this.buf = new byte[Math.max(64, Math.min(capacity, CHUNK))];
     }
 
-    ByteArrayInputStream stream() {
-        return new ByteArrayInputStream(buf, 0, len);
+    InputStream stream() {
+        if (sealed.isEmpty()) {
+            return new ByteArrayInputStream(buf, 0, len);
+        }
+        List<InputStream> parts = new ArrayList<>(sealed.size() + 1);
+        for (int i = 0; i < sealed.size(); i++) {
+            parts.add(new ByteArrayInputStream(sealed.get(i), 0, sealedLengths.get(i)));
+        }
+        parts.add(new ByteArrayInputStream(buf, 0, len));
+        return new SequenceInputStream(Collections.enumeration(parts));
     }
 
     int size() {
-        return len;
+        return sealedBytes + len;
+    }
+
+    /** The largest array holding the bytes (a test's view: none may be humongous). */
+    int largestChunk() {
+        return Math.max(buf.length, sealed.stream().mapToInt(b -> b.length).max().orElse(0));
     }
 
     TsvBytes tab() {
@@ -44,9 +74,19 @@ final class TsvBytes {
         return this;
     }
 
+    /** Makes room for n more bytes in {@code buf}: grows it up to a chunk, then starts the next chunk. */
     private void ensure(int n) {
-        if (len + n > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+        if (len + n <= buf.length) {
+            return;
+        }
+        if (buf.length < CHUNK) {
+            buf = Arrays.copyOf(buf, Math.max(Math.min(buf.length * 2, CHUNK), len + n));
+        } else {
+            sealed.add(buf);
+            sealedLengths.add(len);
+            sealedBytes += len;
+            buf = new byte[Math.max(CHUNK, n)]; // a value too long for a chunk gets its own array
+            len = 0;
         }
     }
 
@@ -136,7 +176,7 @@ final class TsvBytes {
         } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
             return number(((Number) v).longValue());
         } else if (v instanceof BigDecimal d) {
-            return ascii(d.toPlainString());
+            return ascii(PlainDecimal.of(d)); // the String the content hash already built
         } else if (v instanceof Boolean b) {
             return put((byte) (b ? '1' : '0'));
         } else if (v instanceof LocalDateTime t) {

@@ -311,6 +311,26 @@ class RecordMapperTest {
                 LocalDate.of(2024, 3, 1), LocalDateTime.of(2024, 2, 29, 23, 30), LocalDateTime.of(2024, 3, 1, 7, 30));
     }
 
+    @Test
+    void fixedWidthDatesReadByPositionResolveAsTheFormatterDoes() throws Exception {
+        Mapping m = fields("""
+                  id: {}
+                  t: { type: datetime, format: "yyyy-MM-dd HH:mm:ss" }
+                  d: { type: date, format: "dd.MM.yyyy" }
+                  iso: { type: datetime }
+                """);
+        assertThat(one(m, "{'id':'1','t':' 2024-02-29 23:59:59 ','d':'29.02.2024','iso':'2024-02-29T23:59:59'}")).containsExactly(
+                "1", LocalDateTime.of(2024, 2, 29, 23, 59, 59), LocalDate.of(2024, 2, 29), LocalDateTime.of(2024, 2, 29, 23, 59, 59));
+        // a day the month lacks: the formatter's SMART resolver moves it to the month's last day, as it always did
+        assertThat(one(m, "{'id':'1','t':'2023-02-30 10:00:00','d':'31.04.2023','iso':'2024-01-01'}")).containsExactly(
+                "1", LocalDateTime.of(2023, 2, 28, 10, 0), LocalDate.of(2023, 4, 30), LocalDateTime.of(2024, 1, 1, 0, 0));
+        // 24:00:00 is the next day's midnight to that resolver; the position reader leaves it to the formatter
+        assertThat(one(m, "{'id':'1','t':'2023-02-01 24:00:00'}")[1]).isEqualTo(LocalDateTime.of(2023, 2, 2, 0, 0));
+        assertThat(rejected(m, "{'id':'1','t':'2023-02-01 25:00:00'}").getMessage())
+                .isEqualTo("field 't': '2023-02-01 25:00:00' is not a datetime (expected yyyy-MM-dd HH:mm:ss)");
+        assertThat(rejected(m, "{'id':'1','iso':'2023-02-30T00:00:00'}").field()).isEqualTo("iso");
+    }
+
     // ---- default, required, map -------------------------------------------------------------------------------
 
     @Test

@@ -22,7 +22,11 @@ class TsvBytesTest {
             t.value(values[i]);
         }
         t.newline();
-        return new String(t.stream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            return new String(t.stream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
@@ -39,5 +43,23 @@ class TsvBytesTest {
         assertThat(tsv("a\\b\tc\nd\re\0f")).isEqualTo("a\\\\b\\tc\\nd\\re\\0f\n");
         assertThat(tsv("杭州 café 😀", "x".repeat(100))).isEqualTo("杭州 café 😀\t" + "x".repeat(100) + "\n");
         assertThat(tsv("lone \uD800 surrogate")).isEqualTo("lone ? surrogate\n");
+    }
+
+    @Test
+    void aBatchLargerThanAChunkIsWrittenInChunksAndReadBackWhole() throws Exception {
+        TsvBytes t = new TsvBytes(1_000_000);
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) { // values of every kind cross the chunk boundaries
+            String text = "row " + i + (i % 7 == 0 ? " 杭州\\ \ttab 😀" : "") + (i % 1000 == 0 ? "x".repeat(100_000) : "");
+            t.number(-i).tab().escaped(text).tab().value(LocalDateTime.of(2026, 1, 2, 3, 4, 5, i % 3 * 1000)).tab()
+                    .value(new BigDecimal(i).movePointLeft(2)).newline();
+            expected.append(-i).append('\t').append(text.replace("\\", "\\\\").replace("\t", "\\t")).append('\t')
+                    .append("2026-01-02 03:04:05").append(i % 3 == 0 ? "" : i % 3 == 1 ? ".000001" : ".000002").append('\t')
+                    .append(new BigDecimal(i).movePointLeft(2).toPlainString()).append('\n');
+        }
+        byte[] bytes = expected.toString().getBytes(StandardCharsets.UTF_8);
+        assertThat(t.size()).isEqualTo(bytes.length).isGreaterThan(4 * TsvBytes.CHUNK);
+        assertThat(t.stream().readAllBytes()).isEqualTo(bytes);
+        assertThat(t.largestChunk()).isLessThanOrEqualTo(TsvBytes.CHUNK); // no humongous array for G1
     }
 }
