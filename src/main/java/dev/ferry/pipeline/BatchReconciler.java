@@ -57,13 +57,12 @@ final class BatchReconciler {
         if (n.staged() != promoted) {
             countProblems.add("staged " + n.staged() + " != promoted " + promoted);
         }
-        long stagedInTable = count(c, "SELECT COUNT(*) FROM `" + target.stagingTable() + "` WHERE " + TargetTable.BATCH_ID + " = ?", batchId);
-        if (stagedInTable != n.staged()) {
-            countProblems.add("staging table holds " + stagedInTable + " rows for the batch, ledger says " + n.staged());
-        }
-
         List<Diff> diffs = new ArrayList<>();
-        long[] missingDifferent = compareContent(c, batchId, diffs);
+        long[] stagedInTable = {-1};
+        long[] missingDifferent = compareContent(c, batchId, diffs, stagedInTable);
+        if (stagedInTable[0] != n.staged()) {
+            countProblems.add("staging table holds " + stagedInTable[0] + " rows for the batch, ledger says " + n.staged());
+        }
         boolean balanced = countProblems.isEmpty() && missingDifferent[0] == 0 && missingDifferent[1] == 0;
         String detail = countProblems.isEmpty() ? null : String.join("; ", countProblems);
         for (String p : countProblems) {
@@ -111,7 +110,7 @@ final class BatchReconciler {
      * absent, a soft-deleted key flagged; a target row at a newer version than the staged one is kept by design,
      * not a difference, and so is a row a later batch superseded (the store holds another hash).
      */
-    private long[] compareContent(Connection c, long batchId, List<Diff> diffs) throws SQLException {
+    private long[] compareContent(Connection c, long batchId, List<Diff> diffs, long[] stagedInTable) throws SQLException {
         TargetSpec spec = target.mapping().target();
         String integration = target.mapping().integration();
         String match = spec.matchOn().stream().map(m -> "t.`" + m + "` = s.`" + m + "`").collect(Collectors.joining(" AND "));
@@ -165,14 +164,20 @@ final class BatchReconciler {
         if (spec.mode() != WriteMode.INSERT) {
             // A first pass without the store: the usual answer is "no difference", and it needs no look-up of
             // each key in the idempotency store. Only when something differs does the exact pass below tell
-            // real differences from rows a later batch has superseded.
-            List<Object> args = new ArrayList<>(List.of(batchId));
-            args.addAll(flag);
-            String quick = "SELECT COUNT(*) FROM `" + target.stagingTable() + "` s LEFT JOIN `" + target.table() + "` t ON " + match
-                    + " WHERE s." + TargetTable.BATCH_ID + " = ? AND " + problem;
-            if (count(c, quick, args.toArray()) == 0) {
+            // real differences from rows a later batch has superseded. The same scan of the batch's staging rows
+            // counts them for the ledger check (one read of staging instead of two: issue 13).
+            List<Object> args = new ArrayList<>(flag);
+            args.add(batchId);
+            String quick = "SELECT COUNT(*), COALESCE(SUM(" + problem + "), 0) FROM `" + target.stagingTable() + "` s LEFT JOIN `"
+                    + target.table() + "` t ON " + match + " WHERE s." + TargetTable.BATCH_ID + " = ?";
+            long[] counted = Promoter.queryLongs(c, quick, args.toArray());
+            // one target row per staged row only where matchOn is unique (update-only needs no unique index)
+            stagedInTable[0] = spec.mode() == WriteMode.UPDATE_ONLY ? countStaged(c, batchId) : counted[0];
+            if (counted[1] == 0) {
                 return new long[]{0, extra};
             }
+        } else {
+            stagedInTable[0] = countStaged(c, batchId);
         }
         long missing = 0;
         long different = extra;
@@ -204,6 +209,10 @@ final class BatchReconciler {
             }
         }
         return new long[]{missing, different};
+    }
+
+    private long countStaged(Connection c, long batchId) throws SQLException {
+        return count(c, "SELECT COUNT(*) FROM `" + target.stagingTable() + "` WHERE " + TargetTable.BATCH_ID + " = ?", batchId);
     }
 
     private long store(Connection c, long runId, Long batchId, String segment, String scope, String status, boolean countsBalanced,
