@@ -41,17 +41,23 @@ public final class IdempotencyStore {
      * What the store holds for a batch's keys: the content hash per key, and the keys whose {@code last_seen} is
      * over a day old (the only ones an unchanged delivery has to touch).
      */
-    record Known(Map<String, String> hashes, java.util.Set<String> stale) {
-        static final Known NONE = new Known(Map.of(), java.util.Set.of());
+    record Known(Map<String, String> hashes, Map<String, byte[]> recordHashes, java.util.Set<String> stale) {
+        static final Known NONE = new Known(Map.of(), Map.of(), java.util.Set.of());
+
+        /** Whether the store holds {@code recordHash} for the key: the record is then unchanged (RecordHash). */
+        boolean sameRecord(String key, byte[] recordHash) {
+            return recordHash != null && java.util.Arrays.equals(recordHash, recordHashes.get(key));
+        }
     }
 
     /** The stored hash and staleness of each key, in one query per {@link #LOOKUP_CHUNK} keys. */
     static Known lookup(Connection c, String integration, List<String> keys) throws SQLException {
         Map<String, String> hashes = new HashMap<>(keys.size() * 2);
+        Map<String, byte[]> recordHashes = new HashMap<>(keys.size() * 2);
         java.util.Set<String> stale = new java.util.HashSet<>();
         for (int from = 0; from < keys.size(); from += LOOKUP_CHUNK) {
             List<String> chunk = keys.subList(from, Math.min(keys.size(), from + LOOKUP_CHUNK));
-            try (PreparedStatement ps = c.prepareStatement("SELECT business_key, content_hash, last_seen < NOW(3) - INTERVAL 1 DAY FROM "
+            try (PreparedStatement ps = c.prepareStatement("SELECT business_key, content_hash, last_seen < NOW(3) - INTERVAL 1 DAY, record_hash FROM "
                     + TABLE + " WHERE integration = ? AND " + keyHashIn(chunk.size()))) {
                 ps.setString(1, integration);
                 for (int i = 0; i < chunk.size(); i++) {
@@ -64,11 +70,15 @@ public final class IdempotencyStore {
                         if (rs.getBoolean(3)) {
                             stale.add(key);
                         }
+                        byte[] recordHash = rs.getBytes(4);
+                        if (recordHash != null) {
+                            recordHashes.put(key, recordHash);
+                        }
                     }
                 }
             }
         }
-        return new Known(hashes, stale);
+        return new Known(hashes, recordHashes, stale);
     }
 
     /** The batch that last promoted each key, for the keys the store holds. */
@@ -111,6 +121,33 @@ public final class IdempotencyStore {
         }
         updateByKeys(c, "UPDATE " + TABLE + " SET last_seen = NOW(3) WHERE integration = ? AND last_seen < NOW(3) - INTERVAL 1 DAY AND ",
                 integration, keys);
+    }
+
+    /** A key found unchanged by its content hash whose record hash the store does not hold yet. */
+    record Rehash(String key, String contentHash, byte[] recordHash) {
+    }
+
+    /**
+     * Stores the record hash of keys found unchanged by their content hash (and marks them seen), so that their next
+     * delivery is recognised without mapping: keys stored before V10_1, or whose records changed only in fields the
+     * mapping does not read. Only where the content hash is still the one the record maps to: the two go together.
+     * One JDBC batch (one round trip: the pool rewrites batches).
+     */
+    static void rememberRecordHashes(Connection c, String integration, List<Rehash> keys) throws SQLException {
+        if (keys.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + TABLE + " SET record_hash = ?, last_seen = NOW(3) "
+                + "WHERE integration = ? AND key_hash = UNHEX(MD5(?)) AND content_hash = ?")) {
+            for (Rehash k : keys) {
+                ps.setBytes(1, k.recordHash());
+                ps.setString(2, integration);
+                ps.setString(3, k.key());
+                ps.setString(4, k.contentHash());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 
     /** Forgets keys, so their next delivery is promoted whatever the store last held (a correction's replay). */
