@@ -16,7 +16,10 @@ import java.util.Map;
  * the same rules — within a batch the later occurrence of a key wins, a key the store holds with the same content
  * hash is unchanged, replace mode stages every row — and the same store read ({@link IdempotencyStore#knownHashes}:
  * keys by the MD5 key hash, content by the mapper's hash).
- * Reads only: nothing is claimed, touched or staged.
+ * Reads only: nothing is claimed, touched or staged. The pipeline's record-hash shortcut (a record whose record hash
+ * the store holds is not mapped) needs no counterpart here: the store keeps a record hash only beside the content hash
+ * that record maps to, so a record it recognises is exactly one whose mapped row has the stored content hash — the
+ * preview's UNCHANGED.
  */
 public final class DedupePreview {
 
