@@ -50,22 +50,41 @@ public final class IdempotencyStore {
         }
     }
 
-    /** The stored hash and staleness of each key, in one query per {@link #LOOKUP_CHUNK} keys. */
+    /**
+     * The stored hashes and staleness of each key, in one query per {@link #LOOKUP_CHUNK} keys. The keys' MD5s are
+     * computed here and sent as sorted {@code X'…'} literals (safe to inline: hex digits only), and the rows come back
+     * by key hash: against {@code UNHEX(MD5(?))} per bound key this halved the JVM's and cut a quarter of mysqld's CPU
+     * per key ({@code DedupeLookupBenchmark}: the server parses no function call and no string per key, and walks the
+     * primary key in order).
+     */
     static Known lookup(Connection c, String integration, List<String> keys) throws SQLException {
         Map<String, String> hashes = new HashMap<>(keys.size() * 2);
         Map<String, byte[]> recordHashes = new HashMap<>(keys.size() * 2);
         java.util.Set<String> stale = new java.util.HashSet<>();
         for (int from = 0; from < keys.size(); from += LOOKUP_CHUNK) {
             List<String> chunk = keys.subList(from, Math.min(keys.size(), from + LOOKUP_CHUNK));
-            try (PreparedStatement ps = c.prepareStatement("SELECT business_key, content_hash, last_seen < NOW(3) - INTERVAL 1 DAY, record_hash FROM "
-                    + TABLE + " WHERE integration = ? AND " + keyHashIn(chunk.size()))) {
+            Map<java.nio.ByteBuffer, String> byKeyHash = new HashMap<>(chunk.size() * 2);
+            String[] literals = new String[chunk.size()];
+            for (int i = 0; i < chunk.size(); i++) {
+                byte[] keyHash = KeyHash.md5(chunk.get(i));
+                byKeyHash.put(java.nio.ByteBuffer.wrap(keyHash), chunk.get(i));
+                literals[i] = HEX.formatHex(keyHash);
+            }
+            java.util.Arrays.sort(literals);
+            StringBuilder sql = new StringBuilder(200 + literals.length * 36).append("SELECT key_hash, content_hash, ")
+                    .append("last_seen < NOW(3) - INTERVAL 1 DAY, record_hash FROM ").append(TABLE)
+                    .append(" WHERE integration = ? AND key_hash IN (");
+            for (int i = 0; i < literals.length; i++) {
+                sql.append(i == 0 ? "X'" : ",X'").append(literals[i]).append('\'');
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql.append(')').toString())) {
                 ps.setString(1, integration);
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 2, chunk.get(i));
-                }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        String key = rs.getString(1);
+                        String key = byKeyHash.get(java.nio.ByteBuffer.wrap(rs.getBytes(1)));
+                        if (key == null) {
+                            continue; // the IN list holds only these keys' hashes; nothing else can come back
+                        }
                         hashes.put(key, rs.getString(2));
                         if (rs.getBoolean(3)) {
                             stale.add(key);
@@ -80,6 +99,8 @@ public final class IdempotencyStore {
         }
         return new Known(hashes, recordHashes, stale);
     }
+
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
 
     /** The batch that last promoted each key, for the keys the store holds. */
     static Map<String, Long> lastBatchIds(Connection c, String integration, List<String> keys) throws SQLException {
