@@ -344,7 +344,7 @@ final class BatchProcessor {
                 continue;
             }
             if (skipping && keyOf[i] != null && known.sameRecord(keyOf[i], recordHashes[i])) {
-                MappedRow unchanged = new MappedRow(keyOf[i], null, known.hashes().get(keyOf[i]));
+                MappedRow unchanged = new MappedRow(keyOf[i], null, known.contentHash(keyOf[i]));
                 skipped.put(unchanged, Boolean.TRUE);
                 mappedRecords++;
                 if (countDistinct) {
@@ -447,7 +447,7 @@ final class BatchProcessor {
             }
             if (!missing.isEmpty()) {
                 IdempotencyStore.Known more = IdempotencyStore.lookup(c, integration(), missing);
-                known = lookedUp.isEmpty() ? more : merge(known, more);
+                known = lookedUp.isEmpty() ? more : known.with(more);
             }
         }
         List<MappedRow> toStage = new ArrayList<>(candidates.size());
@@ -458,11 +458,11 @@ final class BatchProcessor {
         for (MappedRow row : candidates) {
             String key = row.businessKey();
             byte[] recordHash = recordHashes == null || skipped.containsKey(row) ? null : recordHashes[recordOf.get(row)];
-            if (skipped.containsKey(row) || row.contentHash().equals(known.hashes().get(key))) {
+            if (skipped.containsKey(row) || row.contentHash().equals(known.contentHash(key))) {
                 unchanged++;
                 if (recordHash != null && !known.sameRecord(key, recordHash)) {
                     rehash.add(new IdempotencyStore.Rehash(key, row.contentHash(), recordHash)); // marks it seen, too
-                } else if (known.stale().contains(key)) {
+                } else if (known.stale(key)) {
                     stale.add(key);
                 }
             } else {
@@ -494,17 +494,6 @@ final class BatchProcessor {
         s.seenKeys = keyHashes;
         s.seenHashes = contentHashes;
         s.seenCount = candidates.size();
-    }
-
-    /** The look-ups of one batch's keys made before and after mapping, as one. */
-    private static IdempotencyStore.Known merge(IdempotencyStore.Known a, IdempotencyStore.Known b) {
-        Map<String, String> hashes = new HashMap<>(a.hashes());
-        hashes.putAll(b.hashes());
-        Map<String, byte[]> recordHashes = new HashMap<>(a.recordHashes());
-        recordHashes.putAll(b.recordHashes());
-        java.util.Set<String> stale = new java.util.HashSet<>(a.stale());
-        stale.addAll(b.stale());
-        return new IdempotencyStore.Known(hashes, recordHashes, stale);
     }
 
     /** Writes a mapped batch's rows to staging, once; rows the database refuses are thrown as {@link RowsRefused}. */
