@@ -57,14 +57,15 @@ final class BatchProcessor {
         this.isolation = new PromotionIsolation(target, promoter);
         this.reconciler = new BatchReconciler(target);
         this.columnChecks = new ColumnChecks(target.mappedColumns());
-        this.recordHash = recordHashFor(target.mapping(), lookups);
+        this.recordHash = recordHashFor(target, lookups);
     }
 
     /**
      * The record hash of the mapping's records, or null (with one log line saying why) where an unchanged record
      * may not skip mapping: its rows depend on more than the record, or replace mode stages every row anyway.
      */
-    private static RecordHash recordHashFor(Mapping mapping, LookupSource lookups) {
+    private static RecordHash recordHashFor(TargetTable target, LookupSource lookups) {
+        Mapping mapping = target.mapping();
         String why;
         try {
             why = mapping.target().mode() == WriteMode.REPLACE ? "replace mode stages every row"
@@ -72,7 +73,7 @@ final class BatchProcessor {
         } catch (IllegalStateException e) { // a lookup field without a LookupSource: every batch fails on it anyway
             why = e.getMessage();
         }
-        RecordHash hash = why == null ? RecordHash.forMapping(mapping) : null;
+        RecordHash hash = why == null ? RecordHash.forMapping(mapping, target.mappedColumns()) : null;
         if (why == null && hash == null) {
             why = "its file " + mapping.file() + " cannot be read for the mapping's fingerprint";
         }

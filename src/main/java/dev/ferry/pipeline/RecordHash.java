@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * A record's hash as the source delivered it (issue 13, the steady state): MD5 over a canonical walk of its JSON tree
  * — every node's type, every field name in order, every scalar's exact value — seeded with the mapping's fingerprint
- * (its file's bytes, the JVM's zone, Ferry's version). Two records with the same hash are the same tree, so a mapping
+ * (its file's bytes, the JVM's zone, Ferry's version, the target's column types). Two records with the same hash are the same tree, so a mapping
  * whose rows depend on the record alone ({@code RecordMapper.whyNotSkippable()}) maps them to the same rows: the store
  * keeps it beside the content hash, and a re-pulled record whose record hash is unchanged is not mapped at all. An
  * edited mapping has another seed, so every record is mapped once more. Any difference — even one the mapping ignores,
@@ -35,6 +35,14 @@ final class RecordHash {
 
     /** The hash of the mapping's records, or null when its file cannot be read (the shortcut is then off). */
     static RecordHash forMapping(Mapping mapping) {
+        return forMapping(mapping, java.util.List.of());
+    }
+
+    /**
+     * As above, seeded with the target's columns too: a record that fitted a column may not fit it once the column is
+     * altered (the column checks reject it), so an altered target maps every record once more.
+     */
+    static RecordHash forMapping(Mapping mapping, java.util.List<TargetTable.Column> columns) {
         if (mapping.file() == null) {
             return null;
         }
@@ -45,6 +53,9 @@ final class RecordHash {
             // dates without a zone are read in the JVM's; an upgrade of Ferry may map differently
             String version = RecordHash.class.getPackage().getImplementationVersion();
             md5.update(("\0" + ZoneId.systemDefault().getId() + '\0' + version).getBytes(StandardCharsets.UTF_8));
+            for (TargetTable.Column c : columns) {
+                md5.update(("\0" + c.name() + ' ' + c.stagingType() + (c.nullable() ? " NULL" : " NOT NULL")).getBytes(StandardCharsets.UTF_8));
+            }
             return new RecordHash(md5.digest());
         } catch (IOException e) {
             return null;

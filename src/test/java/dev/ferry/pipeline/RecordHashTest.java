@@ -82,6 +82,17 @@ class RecordHashTest {
     }
 
     @Test
+    void anAlteredTargetColumnSeedsEveryHashAnew() throws Exception {
+        JsonNode record = JSON.readTree("{\"id\":1,\"val\":\"a\"}");
+        dev.ferry.mapping.Mapping mapping = MappingLoader.load(writeMapping(dir, "items.yaml", MAPPING));
+        List<TargetTable.Column> wide = List.of(new TargetTable.Column("val", "varchar(40)", "varchar", 40L, true, "utf8mb4", "utf8mb4_general_ci", false));
+        List<TargetTable.Column> narrow = List.of(new TargetTable.Column("val", "varchar(4)", "varchar", 4L, true, "utf8mb4", "utf8mb4_general_ci", false));
+        assertThat(hex(RecordHash.forMapping(mapping, narrow).newHasher().of(record)))
+                .as("a value that fitted the wide column may not fit the narrow one: mapped again")
+                .isNotEqualTo(hex(RecordHash.forMapping(mapping, wide).newHasher().of(record)));
+    }
+
+    @Test
     void aRecordHoldingAnObjectTheWalkCannotTellApartHasNoHash() {
         ObjectNode r = JsonNodeFactory.instance.objectNode().put("id", 1);
         r.putPOJO("val", new Object());
