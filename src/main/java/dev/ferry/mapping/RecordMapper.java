@@ -260,4 +260,60 @@ public final class RecordMapper {
         }
         return HEX.formatHex(digest);
     }
+
+    // --- Issue 13, the steady state: what the pipeline needs to skip mapping a record it has seen unchanged. ---
+
+    private Object[] keyScratch;
+
+    /**
+     * The business key of a record, mapping only the fields the key template reads: the steady state looks a
+     * record up by its key and skips mapping the rest when its record hash is unchanged. Only for mappings
+     * without {@code flatten} (one key per record; see {@link #whyNotSkippable()}).
+     *
+     * @throws RecordRejectedException when a key field cannot be mapped (the full mapping then rejects the record)
+     */
+    public String keyOf(JsonNode record) throws RecordRejectedException {
+        Objects.requireNonNull(record, "record");
+        if (keyScratch == null) {
+            keyScratch = new Object[fields.length];
+        } else {
+            Arrays.fill(keyScratch, null);
+        }
+        this.record = record;
+        this.element = null;
+        this.values = keyScratch;
+        this.key = null;
+        Arrays.fill(state, TODO);
+        if (anyScript) {
+            binding.reset(record, null);
+        }
+        return key();
+    }
+
+    /**
+     * Null when a record's rows are a function of the record alone — then a record whose hash is unchanged maps to
+     * the rows it mapped to before and need not be mapped again; otherwise why not: a lookup table can change under
+     * an unchanged record, a flattened record has several keys, and the Groovy sandbox allows clocks and randomness
+     * ({@code java.time}'s {@code now()}, {@code Math.random()}), so an expression's value may differ each time.
+     */
+    public String whyNotSkippable() {
+        if (mapping.flatten() != null) {
+            return "it flattens '" + mapping.flatten().path() + "' (a record maps to several keys)";
+        }
+        for (CompiledField f : fields) {
+            if (f.spec.lookup() != null) {
+                return "field '" + f.spec.name() + "' looks up " + f.spec.lookup().table() + " (the table can change under an unchanged record)";
+            }
+        }
+        for (CompiledField f : fields) {
+            if (f.script != null) {
+                return "field '" + f.spec.name() + "' is a Groovy expression (the sandbox allows clocks and randomness, so its value "
+                        + "may change under an unchanged record)";
+            }
+        }
+        if (deleteScript != null) {
+            return "delete.when is a Groovy expression (the sandbox allows clocks and randomness)";
+        }
+        return null;
+    }
 }

@@ -42,6 +42,8 @@ final class BatchProcessor {
     private final PromotionIsolation isolation;
     private final BatchReconciler reconciler;
     private final ColumnChecks columnChecks;
+    /** Null where unchanged records must still be mapped ({@link #recordHashFor}). */
+    private final RecordHash recordHash;
     volatile LongConsumer beforePromote = batchId -> { };
     volatile LongConsumer afterPromote = batchId -> { };
     volatile JdbcIntegrationPipeline.SqlHook beforeReconcile = (batchId, c) -> { };
@@ -55,6 +57,31 @@ final class BatchProcessor {
         this.isolation = new PromotionIsolation(target, promoter);
         this.reconciler = new BatchReconciler(target);
         this.columnChecks = new ColumnChecks(target.mappedColumns());
+        this.recordHash = recordHashFor(target, lookups);
+    }
+
+    /**
+     * The record hash of the mapping's records, or null (with one log line saying why) where an unchanged record
+     * may not skip mapping: its rows depend on more than the record, or replace mode stages every row anyway.
+     */
+    private static RecordHash recordHashFor(TargetTable target, LookupSource lookups) {
+        Mapping mapping = target.mapping();
+        String why;
+        try {
+            why = mapping.target().mode() == WriteMode.REPLACE ? "replace mode stages every row"
+                    : mapping.newMapper(lookups).whyNotSkippable();
+        } catch (IllegalStateException e) { // a lookup field without a LookupSource: every batch fails on it anyway
+            why = e.getMessage();
+        }
+        RecordHash hash = why == null ? RecordHash.forMapping(mapping, target.mappedColumns()) : null;
+        if (why == null && hash == null) {
+            why = "its file " + mapping.file() + " cannot be read for the mapping's fingerprint";
+        }
+        if (why != null) {
+            LOG.info("{}: every re-pulled record is mapped to learn whether it changed (no record-hash shortcut): {}",
+                    mapping.integration(), why);
+        }
+        return hash;
     }
 
     BatchReconciler reconciler() {
@@ -93,6 +120,8 @@ final class BatchProcessor {
         long mappedRecords;
         long[] identities;
         List<MappedRow> toStage;
+        /** The record hash of each row in {@code toStage} (RecordHash), or null where the mapping cannot skip records. */
+        byte[][] toStageRecordHashes;
         Map<MappedRow, Integer> recordOf;
         /** Key and content hashes of the rows promoted or found unchanged, for the run's memory of recent keys. */
         long[] seenKeys;
@@ -257,12 +286,63 @@ final class BatchProcessor {
         stage[0] = "mapping";
         long t0 = System.nanoTime();
         RecordMapper mapper = mapping().newMapper(lookups);
+        // Replace mode stages every row, unchanged ones too: the rows of its partitions it does not hold are deleted.
+        boolean replace = mapping().target().mode() == dev.ferry.mapping.WriteMode.REPLACE;
         boolean countDistinct = batch.segment() != null && batch.segment().countDistinct();
         long[] identities = countDistinct ? new long[records.size()] : null;
+
+        // The steady state (issue 13): each record's hash and business key first, then one store look-up for the
+        // batch; a record whose hash the store holds is unchanged and is not mapped. Off on an initial load (the
+        // store holds nothing), in replace mode (every row is staged) and for replays (mapped as they are).
+        RecordHash.Hasher hasher = recordHash == null || replace ? null : recordHash.newHasher();
+        byte[][] recordHashes = hasher == null ? null : new byte[records.size()][];
+        boolean skipping = hasher != null && !run.storeWasEmpty && replayIds == null;
+        String[] keyOf = skipping ? new String[records.size()] : null;
+        IdempotencyStore.Known known = IdempotencyStore.Known.NONE;
+        java.util.Set<String> lookedUp = new java.util.HashSet<>();
+        java.util.Set<String> aheadAtLookup = new java.util.HashSet<>();
+        if (skipping) {
+            for (int i = 0; i < records.size(); i++) {
+                if (refused.containsKey(i)) {
+                    continue;
+                }
+                JsonNode record = records.get(i);
+                recordHashes[i] = hasher.of(record);
+                try {
+                    keyOf[i] = recordHashes[i] == null ? null : mapper.keyOf(record);
+                } catch (RecordRejectedException e) {
+                    continue; // the full mapping below rejects the record with its reason
+                } catch (RuntimeException e) {
+                    if (isOutage(e)) {
+                        throw e;
+                    }
+                    continue;
+                }
+                if (keyOf[i] != null) {
+                    lookedUp.add(keyOf[i]);
+                }
+            }
+            // Keys a batch ahead stages (pipelined) are judged after that batch, never against this look-up: it
+            // reads the store from before that batch's promotion, which may land before this batch's dedupe below.
+            // Taken before the query: a batch ahead puts its keys before this batch is mapped.
+            if (run.pipelined) {
+                for (String key : lookedUp) {
+                    if (run.ahead.contentOf(KeyHash.of(key)) != null) {
+                        aheadAtLookup.add(key);
+                    }
+                }
+            }
+            stage[0] = "dedupe look-up";
+            known = IdempotencyStore.lookup(c, integration(), new ArrayList<>(lookedUp));
+            stage[0] = "mapping";
+        }
+
         List<DeadLetterStore.Rejection> rejections = new ArrayList<>();
         List<Long> replayed = new ArrayList<>();
         LinkedHashMap<String, MappedRow> byKey = new LinkedHashMap<>(records.size() * 2);
         Map<MappedRow, Integer> recordOf = new IdentityHashMap<>(records.size() * 2);
+        // stand-ins for records found unchanged by their record hash: the key and the stored content hash, no values
+        Map<MappedRow, Boolean> skipped = new IdentityHashMap<>();
         long mappedRecords = 0;
         for (int i = 0; i < records.size(); i++) {
             JsonNode record = records.get(i);
@@ -274,6 +354,22 @@ final class BatchProcessor {
                     identities[i] = KeyHash.of(record.toString());
                 }
                 continue;
+            }
+            if (skipping && keyOf[i] != null && known.sameRecord(keyOf[i], recordHashes[i]) && !aheadAtLookup.contains(keyOf[i])) {
+                MappedRow unchanged = new MappedRow(keyOf[i], null, known.contentHash(keyOf[i]));
+                skipped.put(unchanged, Boolean.TRUE);
+                mappedRecords++;
+                if (countDistinct) {
+                    identities[i] = KeyHash.of(keyOf[i]);
+                }
+                n.rows++;
+                if (byKey.put(unchanged.businessKey(), unchanged) != null) {
+                    n.duplicates++; // the later occurrence in the batch wins
+                }
+                continue;
+            }
+            if (hasher != null && recordHashes[i] == null && !skipping) {
+                recordHashes[i] = hasher.of(record);
             }
             List<MappedRow> rows;
             try {
@@ -334,8 +430,6 @@ final class BatchProcessor {
 
         // Dedupe against this run (cross-page duplicates) and against what Ferry promoted before.
         List<MappedRow> candidates = new ArrayList<>(byKey.size());
-        // Replace mode stages every row, unchanged ones too: the rows of its partitions it does not hold are deleted.
-        boolean replace = mapping().target().mode() == dev.ferry.mapping.WriteMode.REPLACE;
         // each candidate's key and content hash, computed once: the run's memory takes them after promotion
         long[] keyHashes = new long[byKey.size()];
         long[] contentHashes = new long[byKey.size()];
@@ -347,7 +441,7 @@ final class BatchProcessor {
             long keyHash = KeyHash.of(row.businessKey());
             long contentHash = hash64(row.contentHash());
             Long ahead = replace || !run.pipelined ? null : run.ahead.contentOf(keyHash);
-            if (ahead != null && ahead != contentHash) {
+            if (ahead != null && ahead != contentHash || ahead == null && aheadAtLookup.contains(row.businessKey())) {
                 changedAhead.add(row);
                 keyHashes[candidates.size()] = keyHash;
                 contentHashes[candidates.size()] = contentHash;
@@ -363,31 +457,54 @@ final class BatchProcessor {
         // On an initial load the store holds nothing a lookup could find (keys promoted earlier in this run
         // are claimed in the store: a duplicate the bounded memory forgot is found by the claim in promotion
         // and counted as already current); a replica racing on the same keys is caught the same way.
-        // Otherwise one query per batch reads each key's stored hash and whether its last_seen is over a day old:
-        // an unchanged record costs that comparison and no write (issue 13).
-        IdempotencyStore.Known known = run.storeWasEmpty || replace ? IdempotencyStore.Known.NONE
-                : IdempotencyStore.lookup(c, integration(), candidates.stream().map(MappedRow::businessKey).toList());
+        // Otherwise one query per batch reads each key's stored hashes and whether its last_seen is over a day old:
+        // an unchanged record costs that comparison and no write (issue 13). With the record hash, the keys were
+        // looked up before mapping; a key only the full mapping produced (rare) is looked up now.
+        if (!run.storeWasEmpty && !replace) {
+            List<String> missing = new ArrayList<>();
+            for (MappedRow row : candidates) {
+                if (!lookedUp.contains(row.businessKey())) {
+                    missing.add(row.businessKey());
+                }
+            }
+            if (!missing.isEmpty()) {
+                IdempotencyStore.Known more = IdempotencyStore.lookup(c, integration(), missing);
+                known = lookedUp.isEmpty() ? more : known.with(more);
+            }
+        }
         List<MappedRow> toStage = new ArrayList<>(candidates.size());
-        List<MappedRow> unchanged = new ArrayList<>();
+        byte[][] toStageHashes = recordHashes == null ? null : new byte[candidates.size()][];
         List<String> stale = new ArrayList<>();
+        List<IdempotencyStore.Rehash> rehash = new ArrayList<>();
+        int unchanged = 0;
         for (int i = 0; i < candidates.size(); i++) {
             MappedRow row = candidates.get(i);
-            if (!changedAhead.contains(row) && row.contentHash().equals(known.hashes().get(row.businessKey()))) {
-                unchanged.add(row);
-                if (known.stale().contains(row.businessKey())) {
-                    stale.add(row.businessKey());
+            String key = row.businessKey();
+            byte[] recordHash = recordHashes == null || skipped.containsKey(row) ? null : recordHashes[recordOf.get(row)];
+            if (!changedAhead.contains(row) && (skipped.containsKey(row) || row.contentHash().equals(known.contentHash(key)))) {
+                unchanged++;
+                if (recordHash != null && !known.sameRecord(key, recordHash)) {
+                    rehash.add(new IdempotencyStore.Rehash(key, row.contentHash(), recordHash)); // marks it seen, too
+                } else if (known.stale(key)) {
+                    stale.add(key);
                 }
             } else {
+                if (toStageHashes != null) {
+                    toStageHashes[toStage.size()] = recordHash;
+                }
                 toStage.add(row);
                 if (run.pipelined && !replace) {
                     run.ahead.put(keyHashes[i], contentHashes[i], batchId); // the batches behind this one must see it
                 }
             }
         }
-        n.unchanged = unchanged.size();
+        n.unchanged = unchanged;
         // Keys re-delivered unchanged are still "seen": keep retention from purging them (S0.11) — written only
         // for keys last marked over a day ago, so re-reading the same data all day costs reads, not writes.
         IdempotencyStore.touch(c, integration(), stale);
+        // Unchanged keys without their record hash (stored before V10_1, or a field the mapping ignores changed):
+        // stored once, so the next pull skips them without mapping.
+        IdempotencyStore.rememberRecordHashes(c, integration(), rehash);
         n.staged = toStage.size();
         long mapMs = (System.nanoTime() - t0) / 1_000_000;
 
@@ -398,6 +515,7 @@ final class BatchProcessor {
         s.mappedRecords = mappedRecords;
         s.identities = identities;
         s.toStage = toStage;
+        s.toStageRecordHashes = toStageHashes;
         s.recordOf = recordOf;
         s.seenKeys = keyHashes;
         s.seenHashes = contentHashes;
@@ -408,7 +526,7 @@ final class BatchProcessor {
     private void stageRows(Connection c, PipelineRun run, Staged s, String[] stage) throws SQLException, RowsRefused {
         stage[0] = "staging";
         long t1 = System.nanoTime();
-        List<StagingWriter.RefusedRow> refusedAtStaging = stagingWriter.write(c, s.batchId, s.toStage);
+        List<StagingWriter.RefusedRow> refusedAtStaging = stagingWriter.write(c, s.batchId, s.toStage, s.toStageRecordHashes);
         if (!refusedAtStaging.isEmpty()) {
             Map<Integer, Refusal> byRecord = new HashMap<>();
             for (StagingWriter.RefusedRow r : refusedAtStaging) {

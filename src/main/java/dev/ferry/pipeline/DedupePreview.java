@@ -14,9 +14,12 @@ import java.util.Map;
 /**
  * The dedupe decision of {@link BatchProcessor} for rows that will not be staged ({@code ferry try}, {@code ferry test}):
  * the same rules — within a batch the later occurrence of a key wins, a key the store holds with the same content
- * hash is unchanged, replace mode stages every row — and the same store read ({@link IdempotencyStore#knownHashes}:
+ * hash is unchanged, replace mode stages every row — and the same store read ({@link IdempotencyStore#lookup}:
  * keys by the MD5 key hash, content by the mapper's hash).
- * Reads only: nothing is claimed, touched or staged.
+ * Reads only: nothing is claimed, touched or staged. The pipeline's record-hash shortcut (a record whose record hash
+ * the store holds is not mapped) needs no counterpart here: the store keeps a record hash only beside the content hash
+ * that record maps to, so a record it recognises is exactly one whose mapped row has the stored content hash — the
+ * preview's UNCHANGED.
  */
 public final class DedupePreview {
 
@@ -62,12 +65,12 @@ public final class DedupePreview {
         if (store == null || replace || candidates.isEmpty()) {
             return out;
         }
-        Map<String, String> known = IdempotencyStore.lookup(store, mapping.integration(), candidates).hashes();
+        IdempotencyStore.Known known = IdempotencyStore.lookup(store, mapping.integration(), candidates);
         for (int i = 0; i < rows.size(); i++) {
             if (out.get(i) != Decision.NEW) {
                 continue;
             }
-            String hash = known.get(rows.get(i).businessKey());
+            String hash = known.contentHash(rows.get(i).businessKey());
             if (hash != null) {
                 out.set(i, hash.equals(rows.get(i).contentHash()) ? Decision.UNCHANGED : Decision.CHANGED);
             }

@@ -37,39 +37,87 @@ public final class IdempotencyStore {
     /** Keys per look-up query: a whole batch of the usual size in one round trip (issue 13: the steady state). */
     private static final int LOOKUP_CHUNK = 10_000;
 
-    /**
-     * What the store holds for a batch's keys: the content hash per key, and the keys whose {@code last_seen} is
-     * over a day old (the only ones an unchanged delivery has to touch).
-     */
-    record Known(Map<String, String> hashes, java.util.Set<String> stale) {
-        static final Known NONE = new Known(Map.of(), java.util.Set.of());
+    /** What the store holds for one key: its content hash, its record hash (or null) and whether last_seen is over a day old. */
+    record Stored(String contentHash, byte[] recordHash, boolean stale) {
     }
 
-    /** The stored hash and staleness of each key, in one query per {@link #LOOKUP_CHUNK} keys. */
+    /** What the store holds for a batch's keys (keys it does not hold are absent). */
+    record Known(Map<String, Stored> byKey) {
+        static final Known NONE = new Known(Map.of());
+
+        /** The key's stored content hash, or null. */
+        String contentHash(String key) {
+            Stored s = byKey.get(key);
+            return s == null ? null : s.contentHash();
+        }
+
+        /** Whether the store holds {@code recordHash} for the key: the record is then unchanged (RecordHash). */
+        boolean sameRecord(String key, byte[] recordHash) {
+            Stored s = byKey.get(key);
+            return s != null && recordHash != null && java.util.Arrays.equals(recordHash, s.recordHash());
+        }
+
+        /** Whether the key was last seen over a day ago (an unchanged delivery touches only those). */
+        boolean stale(String key) {
+            Stored s = byKey.get(key);
+            return s != null && s.stale();
+        }
+
+        /** This look-up and another of the same batch as one. */
+        Known with(Known more) {
+            Map<String, Stored> all = new HashMap<>(byKey);
+            all.putAll(more.byKey);
+            return new Known(all);
+        }
+    }
+
+    /** A key and its MD5 ({@code key_hash}), ordered by the hash: the look-up's IN list and its way back to the key. */
+    private record HashedKey(byte[] keyHash, String key) {
+    }
+
+    private static final java.util.Comparator<HashedKey> BY_HASH = (x, y) -> java.util.Arrays.compareUnsigned(x.keyHash, y.keyHash);
+
+    /**
+     * The stored hashes and staleness of each key, in one query per {@link #LOOKUP_CHUNK} keys. The keys' MD5s are
+     * computed here and sent as sorted {@code X'…'} literals (safe to inline: hex digits only), and each row comes back
+     * by its key hash (a binary search in the sorted keys: no map per key). Against {@code UNHEX(MD5(?))} per bound
+     * key this cut the look-up's CPU per key by a third (DedupeLookupBenchmark: the server parses no function call
+     * and no string per key and walks the primary key in order; the driver escapes no parameter).
+     */
     static Known lookup(Connection c, String integration, List<String> keys) throws SQLException {
-        Map<String, String> hashes = new HashMap<>(keys.size() * 2);
-        java.util.Set<String> stale = new java.util.HashSet<>();
+        Map<String, Stored> byKey = new HashMap<>(keys.size() * 2);
         for (int from = 0; from < keys.size(); from += LOOKUP_CHUNK) {
             List<String> chunk = keys.subList(from, Math.min(keys.size(), from + LOOKUP_CHUNK));
-            try (PreparedStatement ps = c.prepareStatement("SELECT business_key, content_hash, last_seen < NOW(3) - INTERVAL 1 DAY FROM "
-                    + TABLE + " WHERE integration = ? AND " + keyHashIn(chunk.size()))) {
+            HashedKey[] sorted = new HashedKey[chunk.size()];
+            for (int i = 0; i < sorted.length; i++) {
+                sorted[i] = new HashedKey(KeyHash.md5(chunk.get(i)), chunk.get(i));
+            }
+            java.util.Arrays.sort(sorted, BY_HASH);
+            StringBuilder sql = new StringBuilder(200 + sorted.length * 36).append("SELECT key_hash, content_hash, ")
+                    .append("last_seen < NOW(3) - INTERVAL 1 DAY, record_hash FROM ").append(TABLE)
+                    .append(" WHERE integration = ? AND key_hash IN (");
+            for (int i = 0; i < sorted.length; i++) {
+                sql.append(i == 0 ? "X'" : ",X'");
+                HEX.formatHex(sql, sorted[i].keyHash);
+                sql.append('\'');
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql.append(')').toString())) {
                 ps.setString(1, integration);
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 2, chunk.get(i));
-                }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        String key = rs.getString(1);
-                        hashes.put(key, rs.getString(2));
-                        if (rs.getBoolean(3)) {
-                            stale.add(key);
+                        int at = java.util.Arrays.binarySearch(sorted, new HashedKey(rs.getBytes(1), null), BY_HASH);
+                        if (at < 0) {
+                            continue; // the IN list holds only these keys' hashes; nothing else can come back
                         }
+                        byKey.put(sorted[at].key, new Stored(rs.getString(2), rs.getBytes(4), rs.getBoolean(3)));
                     }
                 }
             }
         }
-        return new Known(hashes, stale);
+        return new Known(byKey);
     }
+
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
 
     /** The batch that last promoted each key, for the keys the store holds. */
     static Map<String, Long> lastBatchIds(Connection c, String integration, List<String> keys) throws SQLException {
@@ -111,6 +159,33 @@ public final class IdempotencyStore {
         }
         updateByKeys(c, "UPDATE " + TABLE + " SET last_seen = NOW(3) WHERE integration = ? AND last_seen < NOW(3) - INTERVAL 1 DAY AND ",
                 integration, keys);
+    }
+
+    /** A key found unchanged by its content hash whose record hash the store does not hold yet. */
+    record Rehash(String key, String contentHash, byte[] recordHash) {
+    }
+
+    /**
+     * Stores the record hash of keys found unchanged by their content hash (and marks them seen), so that their next
+     * delivery is recognised without mapping: keys stored before V10_1, or whose records changed only in fields the
+     * mapping does not read. Only where the content hash is still the one the record maps to: the two go together.
+     * One JDBC batch (one round trip: the pool rewrites batches).
+     */
+    static void rememberRecordHashes(Connection c, String integration, List<Rehash> keys) throws SQLException {
+        if (keys.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + TABLE + " SET record_hash = ?, last_seen = NOW(3) "
+                + "WHERE integration = ? AND key_hash = UNHEX(MD5(?)) AND content_hash = ?")) {
+            for (Rehash k : keys) {
+                ps.setBytes(1, k.recordHash());
+                ps.setString(2, integration);
+                ps.setString(3, k.key());
+                ps.setString(4, k.contentHash());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 
     /** Forgets keys, so their next delivery is promoted whatever the store last held (a correction's replay). */

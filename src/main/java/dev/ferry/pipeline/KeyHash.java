@@ -29,4 +29,9 @@ final class KeyHash {
         }
         return h;
     }
+
+    /** The whole MD5 of a string: the store's {@code key_hash} of a business key. */
+    static byte[] md5(String s) {
+        return MD5.get().digest(s.getBytes(StandardCharsets.UTF_8));
+    }
 }

@@ -66,14 +66,16 @@ final class Promoter {
         String i = IdempotencyStore.TABLE;
         String newer = version == null ? "TRUE" : "(" + i + ".version IS NULL OR s." + TargetTable.VERSION + " >= " + i + ".version)";
         int claimed = execute(c, "INSERT INTO " + i
-                + " (integration, key_hash, business_key, content_hash, version, op, first_batch_id, last_batch_id, last_seen) "
+                + " (integration, key_hash, business_key, content_hash, version, op, first_batch_id, last_batch_id, last_seen, record_hash) "
                 + "SELECT ?, s." + TargetTable.KEY_HASH + ", s." + TargetTable.KEY + ", s." + TargetTable.HASH + ", s." + TargetTable.VERSION
-                + ", s." + TargetTable.OP + ", ?, ?, NOW(3) FROM " + stg + " s WHERE s." + TargetTable.BATCH_ID + " = ? "
+                + ", s." + TargetTable.OP + ", ?, ?, NOW(3), s." + TargetTable.RECORD_HASH + " FROM " + stg + " s WHERE s." + TargetTable.BATCH_ID + " = ? "
                 + "ON DUPLICATE KEY UPDATE "
                 + i + ".last_batch_id = IF(" + newer + " AND " + i + ".content_hash <> s." + TargetTable.HASH + ", ?, " + i + ".last_batch_id), "
                 + i + ".last_seen = NOW(3), " + i + ".claims = " + i + ".claims + 1, "
                 + i + ".content_hash = IF(" + newer + ", s." + TargetTable.HASH + ", " + i + ".content_hash), "
                 + i + ".op = IF(" + newer + ", s." + TargetTable.OP + ", " + i + ".op), "
+                // the record hash goes with the content hash it maps to (RecordHash): both or neither
+                + i + ".record_hash = IF(" + newer + ", s." + TargetTable.RECORD_HASH + ", " + i + ".record_hash), "
                 + i + ".version = IF(" + newer + ", s." + TargetTable.VERSION + ", " + i + ".version)",
                 integration, batchId, batchId, batchId, batchId);
 

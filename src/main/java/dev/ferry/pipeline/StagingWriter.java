@@ -46,19 +46,34 @@ final class StagingWriter {
 
     /** Stages the rows; returns the rows the database refused (not staged), in order. */
     List<RefusedRow> write(Connection c, long batchId, List<MappedRow> rows) throws SQLException {
+        return write(c, batchId, rows, null);
+    }
+
+    /**
+     * Stages the rows with the record hash each was mapped from ({@code recordHashes[i]} for {@code rows.get(i)}; null
+     * entries, or no array, stage NULL); returns the rows the database refused (not staged), in order.
+     */
+    List<RefusedRow> write(Connection c, long batchId, List<MappedRow> rows, byte[][] recordHashes) throws SQLException {
         List<RefusedRow> refused = new ArrayList<>();
         if (!rows.isEmpty()) {
-            writeRange(c, batchId, rows, 0, rows.size(), refused);
+            writeRange(c, batchId, rows, recordHashes, 0, rows.size(), refused);
         }
         return refused;
     }
 
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
+
+    private static String hex(byte[][] recordHashes, int row) {
+        byte[] h = recordHashes == null ? null : recordHashes[row];
+        return h == null ? null : HEX.formatHex(h);
+    }
+
     /** Stages rows [from, to) numbered from+1…; on a refusal removes them again and tries each half. */
-    private void writeRange(Connection c, long batchId, List<MappedRow> rows, int from, int to, List<RefusedRow> refused)
+    private void writeRange(Connection c, long batchId, List<MappedRow> rows, byte[][] recordHashes, int from, int to, List<RefusedRow> refused)
             throws SQLException {
         String problem;
         try {
-            problem = useLoadData ? loadData(c, batchId, rows, from, to) : batchInsert(c, batchId, rows, from, to);
+            problem = useLoadData ? loadData(c, batchId, rows, recordHashes, from, to) : batchInsert(c, batchId, rows, recordHashes, from, to);
         } catch (SQLException e) {
             if (useLoadData && SqlErrors.isLocalInfileRefused(e)) {
                 // The server's local_infile was switched off after startup: same rows, the slower path.
@@ -66,7 +81,7 @@ final class StagingWriter {
                         target.mapping().integration(), e.getMessage());
                 useLoadData = false;
                 deleteRange(c, batchId, from, to);
-                writeRange(c, batchId, rows, from, to, refused);
+                writeRange(c, batchId, rows, recordHashes, from, to, refused);
                 return;
             }
             if (!SqlErrors.isDataError(e)) {
@@ -83,8 +98,8 @@ final class StagingWriter {
             return;
         }
         int mid = (from + to) >>> 1;
-        writeRange(c, batchId, rows, from, mid, refused);
-        writeRange(c, batchId, rows, mid, to, refused);
+        writeRange(c, batchId, rows, recordHashes, from, mid, refused);
+        writeRange(c, batchId, rows, recordHashes, mid, to, refused);
     }
 
     private void deleteRange(Connection c, long batchId, int from, int to) throws SQLException {
@@ -103,7 +118,7 @@ final class StagingWriter {
     }
 
     /** Returns the server's warnings (a value was altered) or null when every row loaded as given. */
-    private String loadData(Connection c, long batchId, List<MappedRow> rows, int from, int to) throws SQLException {
+    private String loadData(Connection c, long batchId, List<MappedRow> rows, byte[][] recordHashes, int from, int to) throws SQLException {
         TsvBytes tsv = new TsvBytes((to - from) * 200);
         for (int i = from; i < to; i++) {
             MappedRow row = rows.get(i);
@@ -112,13 +127,15 @@ final class StagingWriter {
             for (Object v : row.values()) {
                 tsv.tab().value(v);
             }
+            tsv.tab().value(hex(recordHashes, i));
             tsv.newline();
         }
         try (Statement s = c.createStatement();
              LocalInfileGate.Armed ignored = LocalInfileGate.arm(c, tsv.stream())) {
             long loaded = s.executeUpdate("LOAD DATA LOCAL INFILE 'ferry-batch-" + batchId + ".tsv' INTO TABLE `" + target.stagingTable()
                     + "` CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' ("
-                    + columns() + ") SET `" + TargetTable.KEY_HASH + "` = UNHEX(MD5(`" + TargetTable.KEY + "`))");
+                    + columns() + ", @record_hash) SET `" + TargetTable.KEY_HASH + "` = UNHEX(MD5(`" + TargetTable.KEY + "`)), `"
+                    + TargetTable.RECORD_HASH + "` = UNHEX(@record_hash)");
             String warnings = warnings(s.getWarnings());
             if (warnings != null) {
                 return warnings;
@@ -132,10 +149,10 @@ final class StagingWriter {
     }
 
     /** Returns the server's warnings or null; a refused value in strict mode is thrown as an SQLException. */
-    private String batchInsert(Connection c, long batchId, List<MappedRow> rows, int from, int to) throws SQLException {
+    private String batchInsert(Connection c, long batchId, List<MappedRow> rows, byte[][] recordHashes, int from, int to) throws SQLException {
         int n = target.mappedColumns().size();
         String sql = "INSERT INTO `" + target.stagingTable() + "` (" + columns() + ", `" + TargetTable.KEY_HASH
-                + "`) VALUES (?, ?, ?, ?, ?, ?" + ", ?".repeat(n) + ", UNHEX(MD5(?)))";
+                + "`, `" + TargetTable.RECORD_HASH + "`) VALUES (?, ?, ?, ?, ?, ?" + ", ?".repeat(n) + ", UNHEX(MD5(?)), ?)";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int pending = 0;
             for (int r = from; r < to; r++) {
@@ -151,6 +168,7 @@ final class StagingWriter {
                     ps.setObject(7 + i, values[i]);
                 }
                 ps.setString(7 + n, row.businessKey());
+                ps.setBytes(8 + n, recordHashes == null ? null : recordHashes[r]);
                 ps.addBatch();
                 if (++pending == 2000) {
                     ps.executeBatch();

@@ -36,6 +36,9 @@ public final class TargetTable {
     public static final String OP = "_ferry_op";
     /** The row's version as a byte-ordered string (RowVersion), or NULL without a mapping version. */
     public static final String VERSION = "_ferry_version";
+    /** The hash of the source record the row was mapped from (RecordHash), or NULL where the mapping cannot skip records. */
+    public static final String RECORD_HASH = "_ferry_record_hash";
+    private static final String RECORD_HASH_DDL = "BINARY(16) NULL";
     private static final String OP_DDL = "CHAR(1) CHARACTER SET ascii NOT NULL DEFAULT 'U'";
     private static final String VERSION_DDL = "VARBINARY(255) NULL";
 
@@ -133,6 +136,7 @@ public final class TargetTable {
                 ddl.append("  `").append(HASH).append("` CHAR(32) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,\n");
                 ddl.append("  `").append(OP).append("` ").append(OP_DDL).append(",\n");
                 ddl.append("  `").append(VERSION).append("` ").append(VERSION_DDL).append(",\n");
+                ddl.append("  `").append(RECORD_HASH).append("` ").append(RECORD_HASH_DDL).append(",\n");
                 for (Column col : mappedColumns) {
                     ddl.append("  `").append(col.name()).append("` ").append(col.stagingType()).append(" NULL,\n");
                 }
@@ -143,7 +147,7 @@ public final class TargetTable {
                 ddl.append(") ENGINE=InnoDB");
                 s.execute(ddl.toString());
             } else {
-                for (String[] own : new String[][]{{OP, OP_DDL}, {VERSION, VERSION_DDL}}) { // staging tables made before V3_1
+                for (String[] own : new String[][]{{OP, OP_DDL}, {VERSION, VERSION_DDL}, {RECORD_HASH, RECORD_HASH_DDL}}) { // made before V3_1 / V10_1
                     if (!existing.containsKey(own[0])) {
                         s.execute("ALTER TABLE `" + stagingTable + "` ADD COLUMN `" + own[0] + "` " + own[1]);
                     }
