@@ -67,9 +67,29 @@ final class CamelHttpTransport {
         Integer status = out.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         return new HttpAnswer(status == null ? 0 : status,
                 out.getHeader(Exchange.HTTP_RESPONSE_TEXT, String.class),
-                out.getBody(String.class),
+                bodyBytes(out),
                 header(out.getHeader("Retry-After")),
                 header(out.getHeader("Link")));
+    }
+
+    /**
+     * The response body as bytes, read once: camel-http hands over its stream cache, whose bytes are copied out
+     * exactly once ({@code readAllBytes}); {@code getBody(String.class)} decoded through a growing char buffer.
+     */
+    private static byte[] bodyBytes(org.apache.camel.Message out) throws java.io.IOException {
+        Object body = out.getBody();
+        if (body == null) {
+            return null;
+        }
+        if (body instanceof byte[] bytes) {
+            return bytes;
+        }
+        if (body instanceof String text) {
+            return text.getBytes(StandardCharsets.UTF_8);
+        }
+        try (java.io.InputStream in = out.getBody(java.io.InputStream.class)) {
+            return in == null ? null : in.readAllBytes();
+        }
     }
 
     /** A repeated response header arrives as a list; Link values may then be joined with commas. */

@@ -688,12 +688,11 @@ final class HttpPullRun {
     }
 
     private JsonNode parse(String method, HttpAnswer answer, URI uri, String label) {
-        String text = answer.body();
-        if (text == null || text.isBlank()) {
+        if (answer.isBlank()) {
             throw failure(method + " " + display(uri) + " (" + label + ") answered " + answer.status() + " with an empty body", null);
         }
         try {
-            return JSON.readTree(text);
+            return JSON.readTree(answer.bytes());
         } catch (IOException e) {
             throw failure(method + " " + display(uri) + " (" + label + ") answered "
                     + scrub(answer.describe()) + " — not JSON: " + e.getMessage(), e);
