@@ -242,11 +242,7 @@ public final class IdempotencyStore {
                     ps.setBytes(2, from);
                     ps.setBytes(3, to);
                     ps.setTimestamp(4, cutoff);
-                    int n;
-                    do {
-                        n = ps.executeUpdate();
-                        total += n;
-                    } while (n == 10000);
+                    total += deleteInChunks(ps);
                 }
             }
         }
@@ -271,13 +267,20 @@ public final class IdempotencyStore {
             for (String o : owners) {
                 ps.setString(1, o);
                 ps.setTimestamp(2, cutoff);
-                int n;
-                do {
-                    n = ps.executeUpdate();
-                    total += n;
-                } while (n == 10000);
+                total += deleteInChunks(ps);
             }
         }
+        return total;
+    }
+
+    /** Runs a {@code DELETE … LIMIT 10000} until it deletes fewer rows: short locks, however many rows are due. */
+    private static long deleteInChunks(PreparedStatement ps) throws SQLException {
+        long total = 0;
+        int n;
+        do {
+            n = ps.executeUpdate();
+            total += n;
+        } while (n == 10000);
         return total;
     }
 }

@@ -2,11 +2,6 @@ package dev.ferry.reconcile;
 
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import java.time.Instant;
 import java.util.List;
@@ -72,13 +67,9 @@ public final class ChecksumDiff {
     public void compare(Scope scope, Instant youngerThan, RecordComparer comparer, Consumer<Difference> out) {
         // the two sides' queries run at once on two connections: each is one database thread, and comparing
         // two tables then costs about one table's scan of wall time instead of two
-        ExecutorService sides = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "checksum-diff");
-            t.setDaemon(true);
-            return t;
-        });
+        BothSides sides = new BothSides("checksum-diff");
         try {
-            Both<long[]> bounds = both(sides, () -> source.keyBounds(scope, youngerThan), () -> target.keyBounds(scope, null));
+            BothSides.Pair<long[]> bounds = sides.run(() -> source.keyBounds(scope, youngerThan), () -> target.keyBounds(scope, null));
             long[] a = bounds.source();
             long[] b = bounds.target();
             if (a == null && b == null) {
@@ -88,7 +79,7 @@ public final class ChecksumDiff {
             long hi = Math.max(a == null ? Long.MIN_VALUE : a[1], b == null ? Long.MIN_VALUE : b[1]) + 1;
             descend(sides, scope, youngerThan, lo, hi, null, null, comparer, out, 0);
         } finally {
-            sides.shutdownNow();
+            sides.close();
         }
     }
 
@@ -97,7 +88,7 @@ public final class ChecksumDiff {
      * sub-ranges whose count or checksum differ are descended into, and a range of at most {@code leafRows} rows
      * on both sides is read row by row. {@code s}/{@code t} are the range's own counts, known from the level above.
      */
-    private void descend(ExecutorService sides, Scope scope, Instant youngerThan, long lo, long hi, long[] s, long[] t,
+    private void descend(BothSides sides, Scope scope, Instant youngerThan, long lo, long hi, long[] s, long[] t,
                          RecordComparer comparer, Consumer<Difference> out, int depth) {
         if (hi - lo <= 1 || (s != null && Math.max(s[0], t[0]) <= leafRows)) {
             leaves++;
@@ -105,7 +96,7 @@ public final class ChecksumDiff {
             return;
         }
         long width = Math.max(1, (hi - lo + factor - 1) / factor);
-        Both<Map<Long, long[]>> sums = both(sides, () -> source.bucketChecksums(scope, sourceColumns, lo, hi, width, youngerThan),
+        BothSides.Pair<Map<Long, long[]>> sums = sides.run(() -> source.bucketChecksums(scope, sourceColumns, lo, hi, width, youngerThan),
                 () -> target.bucketChecksums(scope, targetColumns, lo, hi, width, null));
         rangeQueries += 2;
         Map<Long, long[]> sa = sums.source();
@@ -124,28 +115,6 @@ public final class ChecksumDiff {
                 long from = lo + i * width;
                 descend(sides, scope, youngerThan, from, Math.min(hi, from + width), x, y, comparer, out, depth + 1);
             }
-        }
-    }
-
-    private record Both<T>(T source, T target) {
-    }
-
-    private static <T> Both<T> both(ExecutorService sides, Callable<T> source, Callable<T> target) {
-        Future<T> s = sides.submit(source);
-        Future<T> t = sides.submit(target);
-        try {
-            return new Both<>(s.get(), t.get());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ReconcileException("checksum comparison interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new ReconcileException(e.getCause().getMessage(), e.getCause());
-        } finally {
-            s.cancel(true);
-            t.cancel(true);
         }
     }
 }

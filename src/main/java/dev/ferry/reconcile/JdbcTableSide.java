@@ -263,6 +263,11 @@ public record JdbcTableSide(DataSource dataSource, String table, List<String> ke
         String where = where(scope, youngerThan, params) + " AND " + key + " >= ? AND " + key + " < ?";
         params.add(lo);
         params.add(hi);
+        return countAndChecksum(key, checkedColumns, where, params);
+    }
+
+    /** {COUNT(*), checksum} of the rows the WHERE clause selects. */
+    private long[] countAndChecksum(String key, List<String> checkedColumns, String where, List<Object> params) {
         String sql = "SELECT COUNT(*), " + rowHashSum(key, checkedColumns) + " FROM " + quotedTable() + where;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, params);
@@ -374,16 +379,7 @@ public record JdbcTableSide(DataSource dataSource, String table, List<String> ke
         List<Object> params = new ArrayList<>();
         String where = where(scope, youngerThan, params) + between(from, to, params);
         String key = String.join(", ", keyColumns.stream().map(c -> "`" + c + "`").toList());
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT COUNT(*), " + rowHashSum(key, checkedColumns) + " FROM " + quotedTable() + where)) {
-            bind(ps, params);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new long[] {rs.getLong(1), rs.getBigDecimal(2).longValue()};
-            }
-        } catch (SQLException e) {
-            throw new ReconcileException(describe() + ": " + e.getMessage(), e);
-        }
+        return countAndChecksum(key, checkedColumns, where, params);
     }
 
     /** Rows whose key tuple is in [from, to), sorted as text: a leaf of {@link SampledRangeDiff}. */

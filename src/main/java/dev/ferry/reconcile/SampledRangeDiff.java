@@ -4,11 +4,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -66,27 +61,23 @@ public final class SampledRangeDiff {
 
     public void compare(Scope scope, Instant youngerThan, RecordComparer comparer, Consumer<Difference> out) {
         // the two sides' queries run at once on two connections, as in ChecksumDiff
-        ExecutorService sides = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "sampled-range-diff");
-            t.setDaemon(true);
-            return t;
-        });
+        BothSides sides = new BothSides("sampled-range-diff");
         try {
-            long[][] whole = both(sides, () -> source.checksum(scope, sourceColumns, null, null, youngerThan),
+            BothSides.Pair<long[]> whole = sides.run(() -> source.checksum(scope, sourceColumns, null, null, youngerThan),
                     () -> target.checksum(scope, targetColumns, null, null, null));
             rangeQueries += 2;
-            sourceRows = whole[0][0];
-            targetRows = whole[1][0];
-            if (!same(whole[0], whole[1])) {
-                descend(sides, scope, youngerThan, null, null, whole[0], whole[1], comparer, out);
+            sourceRows = whole.source()[0];
+            targetRows = whole.target()[0];
+            if (!same(whole.source(), whole.target())) {
+                descend(sides, scope, youngerThan, null, null, whole.source(), whole.target(), comparer, out);
             }
         } finally {
-            sides.shutdownNow();
+            sides.close();
         }
     }
 
     /** [from, to) differs with counts s and t: cut it, or compare it row by row when small or no longer cuttable. */
-    private void descend(ExecutorService sides, Scope scope, Instant youngerThan, Object[] from, Object[] to, long[] s, long[] t,
+    private void descend(BothSides sides, Scope scope, Instant youngerThan, Object[] from, Object[] to, long[] s, long[] t,
                          RecordComparer comparer, Consumer<Difference> out) {
         long rows = Math.max(s[0], t[0]);
         List<Object[]> cuts = rows <= leafRows ? List.of()
@@ -105,10 +96,10 @@ public final class SampledRangeDiff {
         for (int i = 0; i + 1 < bounds.size(); i++) {
             Object[] lo = bounds.get(i);
             Object[] hi = bounds.get(i + 1);
-            long[][] sums = both(sides, () -> source.checksum(scope, sourceColumns, lo, hi, youngerThan),
+            BothSides.Pair<long[]> sums = sides.run(() -> source.checksum(scope, sourceColumns, lo, hi, youngerThan),
                     () -> target.checksum(scope, targetColumns, lo, hi, null));
             rangeQueries += 2;
-            if (same(sums[0], sums[1])) {
+            if (same(sums.source(), sums.target())) {
                 continue;
             }
             if (Arrays.equals(lo, from) && Arrays.equals(hi, to)) {
@@ -116,7 +107,7 @@ public final class SampledRangeDiff {
                 leaves++;
                 comparer.compare(source.rowsBetween(scope, lo, hi, youngerThan), target.rowsBetween(scope, lo, hi, null), out);
             } else {
-                descend(sides, scope, youngerThan, lo, hi, sums[0], sums[1], comparer, out);
+                descend(sides, scope, youngerThan, lo, hi, sums.source(), sums.target(), comparer, out);
             }
         }
     }
@@ -125,22 +116,4 @@ public final class SampledRangeDiff {
         return a[0] == b[0] && a[1] == b[1];
     }
 
-    private static long[][] both(ExecutorService sides, Callable<long[]> source, Callable<long[]> target) {
-        Future<long[]> s = sides.submit(source);
-        Future<long[]> t = sides.submit(target);
-        try {
-            return new long[][] {s.get(), t.get()};
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ReconcileException("checksum comparison interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new ReconcileException(e.getCause().getMessage(), e.getCause());
-        } finally {
-            s.cancel(true);
-            t.cancel(true);
-        }
-    }
 }

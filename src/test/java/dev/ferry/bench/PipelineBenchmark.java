@@ -113,6 +113,12 @@ public final class PipelineBenchmark {
             cmd.add("-XX:StartFlightRecording=filename=target/bench.jfr,settings=" + System.getProperty("bench.jfr.settings", "profile")
                     + ",dumponexit=true");
         }
+        // -Dbench.jvm-args="-XX:+UseParallelGC …": other JVM options for the child (e.g. to compare collectors)
+        for (String arg : System.getProperty("bench.jvm-args", "").trim().split("\\s+")) {
+            if (!arg.isEmpty()) {
+                cmd.add(arg);
+            }
+        }
         cmd.add("-Dbench.child=true");
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.") && !k.equals("bench.child"))
                 .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
