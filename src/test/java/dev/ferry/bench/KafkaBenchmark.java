@@ -264,6 +264,7 @@ public final class KafkaBenchmark {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = Files.createTempFile("ferry-kafka-bench-child-", ".log");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+        command.add(PipelineBenchmark.SHIPPED_JVM_ARGS); // Ferry's JVM as deployed (the collector its manifests set)
         if (Boolean.getBoolean("bench.jfr")) { // a profile of Ferry's JVM: where its CPU per record goes
             command.add("-XX:StartFlightRecording=dumponexit=true,settings=profile,filename="
                     + Path.of("target", "kafka-bench.jfr").toAbsolutePath());

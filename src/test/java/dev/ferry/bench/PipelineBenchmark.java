@@ -103,6 +103,9 @@ public final class PipelineBenchmark {
         System.exit(exit);
     }
 
+    /** The JVM options Ferry's deployment sets besides the heap (k8s/base/deployment.yaml, the image's jvmFlags). */
+    static final String SHIPPED_JVM_ARGS = "-XX:+UseParallelGC";
+
     /** Runs the benchmark in a child JVM with the heap limit (and flight recording) the issue asks for. */
     private static int relaunch() throws IOException, InterruptedException {
         List<String> cmd = new java.util.ArrayList<>();
@@ -113,8 +116,9 @@ public final class PipelineBenchmark {
             cmd.add("-XX:StartFlightRecording=filename=target/bench.jfr,settings=" + System.getProperty("bench.jfr.settings", "profile")
                     + ",dumponexit=true");
         }
-        // -Dbench.jvm-args="-XX:+UseParallelGC …": other JVM options for the child (e.g. to compare collectors)
-        for (String arg : System.getProperty("bench.jvm-args", "").trim().split("\\s+")) {
+        // the collector Ferry ships with (k8s/base/deployment.yaml, Jib's jvmFlags); -Dbench.jvm-args="" (or
+        // "-XX:+UseG1GC") runs the JVM's default instead. Every path runs in this child JVM, so all share it.
+        for (String arg : System.getProperty("bench.jvm-args", SHIPPED_JVM_ARGS).trim().split("\\s+")) {
             if (!arg.isEmpty()) {
                 cmd.add(arg);
             }
