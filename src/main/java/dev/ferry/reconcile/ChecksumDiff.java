@@ -9,15 +9,15 @@ import java.util.function.Consumer;
 
 /**
  * Two tables in one database compared by checksums of key ranges (the data-diff / reladiff method): split the
- * key space into {@code factor} ranges, let the database count and checksum every range of a level in one grouped
- * scan per side (both sides at once), and descend only into ranges whose checksums differ; a range of at most {@code leafRows} rows is read and compared
+ * key space into {@code factor} ranges, let the database count and checksum every range of a level (one range query
+ * per sub-range: each side read once per level, both sides at once), and descend only into ranges whose checksums differ; a range of at most {@code leafRows} rows is read and compared
  * row by row ({@link RecordComparer}, so tolerances still apply). Identical data costs a few aggregate queries
  * instead of moving every row. Keys must be a single integer column (reladiff also splits UUID and
  * alphanumeric keys; Ferry does not yet).
  */
 public final class ChecksumDiff {
 
-    /** Ranges per level: a level is one grouped scan per side whatever the factor, so a wide split costs little. */
+    /** Ranges per level: a level reads each side's range once whatever the factor, so a wide split costs little. */
     public static final int FACTOR = 64;
     /** A range with at most this many rows on each side is read row by row. */
     public static final long LEAF_ROWS = 2000;
@@ -84,7 +84,7 @@ public final class ChecksumDiff {
     }
 
     /**
-     * One level: both sides checksum the {@code factor} sub-ranges of [lo, hi) in one grouped scan each; only
+     * One level: both sides checksum the {@code factor} sub-ranges of [lo, hi) in one pass each; only
      * sub-ranges whose count or checksum differ are descended into, and a range of at most {@code leafRows} rows
      * on both sides is read row by row. {@code s}/{@code t} are the range's own counts, known from the level above.
      */

@@ -83,6 +83,10 @@ public final class ReconcileBenchmark {
             }
             double md5Checksum = (System.nanoTime() - t0) / 1e9;
 
+            // one untimed comparison first, as the floor's query ran after a warm-up scan: a long-running Ferry compares
+            // with compiled code and open connections; the first call of a fresh JVM pays ~0.3 s for both
+            new ChecksumDiff(a, c2, checks, ChecksumDiff.FACTOR, ChecksumDiff.LEAF_ROWS)
+                    .compare(Scope.all("bench"), null, new RecordComparer(checks, List.of(), true), d -> { });
             t0 = System.nanoTime();
             ChecksumDiff same = new ChecksumDiff(a, c2, checks, ChecksumDiff.FACTOR, ChecksumDiff.LEAF_ROWS);
             List<Difference> none = new ArrayList<>();
@@ -100,8 +104,8 @@ public final class ReconcileBenchmark {
             if (Boolean.getBoolean("recon.rangesOnly")) { // -Drecon.rangesOnly=true: the 10M goal, without the slow methods
                 System.out.printf("%nrows per table: %,d; differences: 5 (3 changed, 1 deleted, 1 added)%n", rows);
                 System.out.printf("whole-table checksum of one table:  %6.2f s; previous MD5 row hash %6.2f s%n", wholeChecksum, md5Checksum);
-                System.out.printf("key-range checksums, identical:     %6.2f s  (%d grouped queries)%n", identical, same.rangeQueries());
-                System.out.printf("key-range checksums (ChecksumDiff): %6.2f s  (%d grouped queries, %d ranges read row by row)%n",
+                System.out.printf("key-range checksums, identical:     %6.2f s  (%d range levels × sides)%n", identical, same.rangeQueries());
+                System.out.printf("key-range checksums (ChecksumDiff): %6.2f s  (%d range levels × sides, %d ranges read row by row)%n",
                         checksumDiff, fast.rangeQueries(), fast.leaves());
                 return;
             }
@@ -156,8 +160,8 @@ public final class ReconcileBenchmark {
             System.out.printf("%nrows per table: %,d; differences: 5 (3 changed, 1 deleted, 1 added)%n", rows);
             System.out.printf("whole-table checksum of one table:  %6.2f s%n", wholeChecksum);
             System.out.printf("same, previous MD5 row hash:        %6.2f s  (MD5 ÷ CRC32 = %.2f)%n", md5Checksum, md5Checksum / wholeChecksum);
-            System.out.printf("key-range checksums, identical:     %6.2f s  (%d grouped queries)%n", identical, same.rangeQueries());
-            System.out.printf("key-range checksums (ChecksumDiff): %6.2f s  (%d grouped queries, %d ranges read row by row)%n",
+            System.out.printf("key-range checksums, identical:     %6.2f s  (%d range levels × sides)%n", identical, same.rangeQueries());
+            System.out.printf("key-range checksums (ChecksumDiff): %6.2f s  (%d range levels × sides, %d ranges read row by row)%n",
                     checksumDiff, fast.rangeQueries(), fast.leaves());
             System.out.printf("sampled key ranges, VARCHAR key:    %6.2f s  (%d checksum queries, %d ranges read row by row)%n",
                     textKeys, sampled.rangeQueries(), sampled.leaves());
