@@ -1,69 +1,26 @@
 package dev.ferry.reconcile;
 
-import java.util.Map;
-import java.util.TreeSet;
-
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
- * Two tables in one database compared by checksums of key ranges (the data-diff / reladiff method): split the
- * key space into {@code factor} ranges, let the database count and checksum every range of a level (one range query
- * per sub-range: each side read once per level, both sides at once), and descend only into ranges whose checksums differ; a range of at most {@code leafRows} rows is read and compared
- * row by row ({@link RecordComparer}, so tolerances still apply). Identical data costs a few aggregate queries
- * instead of moving every row. Keys must be a single integer column (reladiff also splits UUID and
- * alphanumeric keys; Ferry does not yet).
+ * The {@link RangeDiff} of a single integer key: the key space [min, max] is cut into {@code factor} equal ranges by
+ * arithmetic, each level reading each side's range once (one primary-key range query per sub-range); text, UUID and
+ * composite keys go to {@link SampledRangeDiff}.
  */
-public final class ChecksumDiff {
-
-    /** Ranges per level: a level reads each side's range once whatever the factor, so a wide split costs little. */
-    public static final int FACTOR = 64;
-    /** A range with at most this many rows on each side is read row by row. */
-    public static final long LEAF_ROWS = 2000;
-
-    private final JdbcTableSide source;
-    private final JdbcTableSide target;
-    private final List<String> sourceColumns;
-    private final List<String> targetColumns;
-    private final int factor;
-    private final long leafRows;
-    private int rangeQueries;
-    private int leaves;
-    private long sourceRows;
-    private long targetRows;
-
-    /** Rows in scope on each side, from the first level's counts. */
-    public long sourceRows() {
-        return sourceRows;
-    }
-
-    public long targetRows() {
-        return targetRows;
-    }
+public final class ChecksumDiff extends RangeDiff {
 
     public ChecksumDiff(JdbcTableSide source, JdbcTableSide target, List<ColumnCheck> columns, int factor, long leafRows) {
+        super(source, target, columns, factor, leafRows);
         if (source.keyColumns().size() != 1 || target.keyColumns().size() != 1) {
             throw new ReconcileException("checksum comparison needs a single integer key column on both sides");
         }
-        this.source = source;
-        this.target = target;
-        this.sourceColumns = columns.stream().map(ColumnCheck::sourceColumn).toList();
-        this.targetColumns = columns.stream().map(ColumnCheck::targetColumn).toList();
-        this.factor = Math.max(2, factor);
-        this.leafRows = Math.max(1, leafRows);
     }
 
-    /** Grouped checksum queries run (two per range descended into: one per side). */
-    public int rangeQueries() {
-        return rangeQueries;
-    }
-
-    /** Ranges read row by row. */
-    public int leaves() {
-        return leaves;
-    }
-
+    @Override
     public void compare(Scope scope, Instant youngerThan, RecordComparer comparer, Consumer<Difference> out) {
         // the two sides' queries run at once on two connections: each is one database thread, and comparing
         // two tables then costs about one table's scan of wall time instead of two
@@ -93,6 +50,10 @@ public final class ChecksumDiff {
         if (hi - lo <= 1 || (s != null && Math.max(s[0], t[0]) <= leafRows)) {
             leaves++;
             comparer.compare(source.rowsInRange(scope, lo, hi, youngerThan), target.rowsInRange(scope, lo, hi, null), out);
+            if (depth == 0) { // the whole key space was one leaf (a single key): no level counted the rows
+                sourceRows = comparer.sourceRows();
+                targetRows = comparer.targetRows();
+            }
             return;
         }
         long width = Math.max(1, (hi - lo + factor - 1) / factor);

@@ -64,16 +64,8 @@ public final class Reconciler {
             long sourceRows;
             long targetRows;
             int rangeQueries = 0;
-            if (def.fast() && def.source() instanceof JdbcTableSide s && def.target() instanceof JdbcTableSide t
-                    && !(s.integerKey() && t.integerKey())) {
-                // text, UUID or composite keys: ranges cut at sampled keys
-                SampledRangeDiff fast = new SampledRangeDiff(s, t, def.columns(), ChecksumDiff.FACTOR, ChecksumDiff.LEAF_ROWS);
-                fast.compare(scope, youngerThan, comparer, diffs::add);
-                sourceRows = fast.sourceRows();
-                targetRows = fast.targetRows();
-                rangeQueries = fast.rangeQueries();
-            } else if (def.fast() && def.source() instanceof JdbcTableSide s && def.target() instanceof JdbcTableSide t) {
-                ChecksumDiff fast = new ChecksumDiff(s, t, def.columns(), ChecksumDiff.FACTOR, ChecksumDiff.LEAF_ROWS);
+            if (def.fast() && def.source() instanceof JdbcTableSide s && def.target() instanceof JdbcTableSide t) {
+                RangeDiff fast = RangeDiff.of(s, t, def.columns());
                 fast.compare(scope, youngerThan, comparer, diffs::add);
                 sourceRows = fast.sourceRows();
                 targetRows = fast.targetRows();

@@ -15,52 +15,18 @@ import java.util.function.Consumer;
  * ({@link RecordComparer}, tolerances apply). Both tables must order their keys alike (the same column types and
  * collations): a range is the same key interval on both sides only then.
  */
-public final class SampledRangeDiff {
-
-    private final JdbcTableSide source;
-    private final JdbcTableSide target;
-    private final List<String> sourceColumns;
-    private final List<String> targetColumns;
-    private final int factor;
-    private final long leafRows;
-    private int rangeQueries;
-    private int leaves;
-    private long sourceRows;
-    private long targetRows;
+public final class SampledRangeDiff extends RangeDiff {
 
     public SampledRangeDiff(JdbcTableSide source, JdbcTableSide target, List<ColumnCheck> columns, int factor, long leafRows) {
+        super(source, target, columns, factor, leafRows);
         if (source.keyColumns().size() != target.keyColumns().size()) {
             throw new ReconcileException("checksum comparison needs keys of as many columns on both sides: " + source.keyColumns()
                     + " against " + target.keyColumns());
         }
-        this.source = source;
-        this.target = target;
-        this.sourceColumns = columns.stream().map(ColumnCheck::sourceColumn).toList();
-        this.targetColumns = columns.stream().map(ColumnCheck::targetColumn).toList();
-        this.factor = Math.max(2, factor);
-        this.leafRows = Math.max(1, leafRows);
     }
 
-    public long sourceRows() {
-        return sourceRows;
-    }
-
-    public long targetRows() {
-        return targetRows;
-    }
-
-    /** Checksum queries run (one per range and side), key cuts not counted. */
-    public int rangeQueries() {
-        return rangeQueries;
-    }
-
-    /** Ranges read row by row. */
-    public int leaves() {
-        return leaves;
-    }
-
+    @Override
     public void compare(Scope scope, Instant youngerThan, RecordComparer comparer, Consumer<Difference> out) {
-        // the two sides' queries run at once on two connections, as in ChecksumDiff
         BothSides sides = new BothSides("sampled-range-diff");
         try {
             BothSides.Pair<long[]> whole = sides.run(() -> source.checksum(scope, sourceColumns, null, null, youngerThan),

@@ -8,6 +8,7 @@ import dev.ferry.reconcile.ChecksumDiff;
 import dev.ferry.reconcile.ColumnCheck;
 import dev.ferry.reconcile.Difference;
 import dev.ferry.reconcile.JdbcTableSide;
+import dev.ferry.reconcile.RangeDiff;
 import dev.ferry.reconcile.RecordComparer;
 import dev.ferry.reconcile.Scope;
 
@@ -85,17 +86,17 @@ public final class ReconcileBenchmark {
 
             // one untimed comparison first, as the floor's query ran after a warm-up scan: a long-running Ferry compares
             // with compiled code and open connections; the first call of a fresh JVM pays ~0.3 s for both
-            new ChecksumDiff(a, c2, checks, ChecksumDiff.FACTOR, ChecksumDiff.LEAF_ROWS)
+            new ChecksumDiff(a, c2, checks, RangeDiff.FACTOR, RangeDiff.LEAF_ROWS)
                     .compare(Scope.all("bench"), null, new RecordComparer(checks, List.of(), true), d -> { });
             t0 = System.nanoTime();
-            ChecksumDiff same = new ChecksumDiff(a, c2, checks, ChecksumDiff.FACTOR, ChecksumDiff.LEAF_ROWS);
+            ChecksumDiff same = new ChecksumDiff(a, c2, checks, RangeDiff.FACTOR, RangeDiff.LEAF_ROWS);
             List<Difference> none = new ArrayList<>();
             same.compare(Scope.all("bench"), null, new RecordComparer(checks, List.of(), true), none::add);
             double identical = (System.nanoTime() - t0) / 1e9;
             check("checksum ranges, identical tables", none.stream().map(Difference::key).toList(), new TreeSet<>());
 
             t0 = System.nanoTime();
-            ChecksumDiff fast = new ChecksumDiff(a, b, checks, ChecksumDiff.FACTOR, ChecksumDiff.LEAF_ROWS);
+            ChecksumDiff fast = new ChecksumDiff(a, b, checks, RangeDiff.FACTOR, RangeDiff.LEAF_ROWS);
             List<Difference> found = new ArrayList<>();
             fast.compare(Scope.all("bench"), null, new RecordComparer(checks, List.of(), true), found::add);
             double checksumDiff = (System.nanoTime() - t0) / 1e9;
@@ -117,8 +118,8 @@ public final class ReconcileBenchmark {
             JdbcTableSide ta = new JdbcTableSide(ds, "ta", List.of("k"), cols, null, null, null);
             JdbcTableSide tb = new JdbcTableSide(ds, "tb", List.of("k"), cols, null, null, null);
             t0 = System.nanoTime();
-            dev.ferry.reconcile.SampledRangeDiff sampled = new dev.ferry.reconcile.SampledRangeDiff(ta, tb, checks, ChecksumDiff.FACTOR,
-                    ChecksumDiff.LEAF_ROWS);
+            dev.ferry.reconcile.SampledRangeDiff sampled = new dev.ferry.reconcile.SampledRangeDiff(ta, tb, checks, RangeDiff.FACTOR,
+                    RangeDiff.LEAF_ROWS);
             List<Difference> textFound = new ArrayList<>();
             sampled.compare(Scope.all("bench"), null, new RecordComparer(checks, List.of(), true), textFound::add);
             double textKeys = (System.nanoTime() - t0) / 1e9;

@@ -48,6 +48,28 @@ class ChecksumDiffPropertiesTest {
         ferry.close();
     }
 
+    @org.junit.jupiter.api.Test
+    void aKeySpaceOfOneKeyIsOneLeafAndStillCountsItsRows() {
+        execute(ferry, "TRUNCATE TABLE prop_a");
+        execute(ferry, "TRUNCATE TABLE prop_b");
+        execute(ferry, "INSERT INTO prop_a VALUES (5, 1.00, 'n5')");
+        execute(ferry, "INSERT INTO prop_b VALUES (5, 2.00, 'n5')");
+        List<ColumnCheck> cols = List.of(ColumnCheck.exact("amount"), ColumnCheck.exact("note"));
+        JdbcTableSide a = new JdbcTableSide(ferry.dataSource(), "prop_a", List.of("id"), List.of("amount", "note"), null, null, null);
+        JdbcTableSide b = new JdbcTableSide(ferry.dataSource(), "prop_b", List.of("id"), List.of("amount", "note"), null, null, null);
+        RangeDiff diff = RangeDiff.of(a, b, cols);
+        List<Difference> found = new java.util.ArrayList<>();
+
+        diff.compare(Scope.all("props"), null, new RecordComparer(cols, List.of(), true), found::add);
+
+        assertThat(diff).isInstanceOf(ChecksumDiff.class);
+        assertThat(found).extracting(Difference::key, Difference::category).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("5", Category.FIELD_MISMATCH));
+        assertThat(diff.leaves()).isEqualTo(1);
+        assertThat(diff.sourceRows()).as("rows the run records for the source").isEqualTo(1);
+        assertThat(diff.targetRows()).isEqualTo(1);
+    }
+
     @RepeatedTest(value = 30, name = "case {currentRepetition} (seed " + SEED + " + {currentRepetition})")
     void theDescentFindsExactlyTheRandomlyPlacedDifferences(RepetitionInfo repetition) {
         Random random = new Random(SEED + repetition.getCurrentRepetition());
