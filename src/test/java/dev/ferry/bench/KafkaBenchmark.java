@@ -75,7 +75,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the pipeline's cost), over the records promoted in between.
  * <pre>
  * mvn -q test-compile exec:java@kafka-bench [-Dbench.records=1000000] [-Dbench.batch=5000] [-Dbench.partitions=4]
- *     [-Dbench.camel=false] [-Dbench.camel-upsert=values|derived] [-Dbench.jfr=true (Ferry's JVM → target/kafka-bench.jfr)]
+ *     [-Dbench.camel=false] [-Dbench.camel-upsert=values|derived] [-Dbench.jfr=true (Ferry's JVM → target/kafka-bench.jfr)] [-Dbench.jfr.settings=profile|<file.jfc>]
+ *     [-Dbench.ferry-jvm-args="..." (more options for Ferry's JVM)]
  * </pre>
  */
 public final class KafkaBenchmark {
@@ -265,8 +266,15 @@ public final class KafkaBenchmark {
         Path log = Files.createTempFile("ferry-kafka-bench-child-", ".log");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
         command.add(PipelineBenchmark.SHIPPED_JVM_ARGS); // Ferry's JVM as deployed (the collector its manifests set)
+        // -Dbench.ferry-jvm-args="-Xlog:gc*:file=... -XX:..." : more options for Ferry's JVM (GC logs, JIT experiments)
+        for (String arg : System.getProperty("bench.ferry-jvm-args", "").trim().split("\\s+")) {
+            if (!arg.isEmpty()) {
+                command.add(arg);
+            }
+        }
         if (Boolean.getBoolean("bench.jfr")) { // a profile of Ferry's JVM: where its CPU per record goes
-            command.add("-XX:StartFlightRecording=dumponexit=true,settings=profile,filename="
+            // -Dbench.jfr.settings=<file.jfc>: e.g. a 1 ms sampling period (the profile's 10 ms gives a few hundred samples)
+            command.add("-XX:StartFlightRecording=dumponexit=true,settings=" + System.getProperty("bench.jfr.settings", "profile") + ",filename="
                     + Path.of("target", "kafka-bench.jfr").toAbsolutePath());
         }
         command.addAll(List.of("-cp", classPath(),

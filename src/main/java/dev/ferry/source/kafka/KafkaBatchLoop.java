@@ -25,9 +25,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -95,7 +97,8 @@ public final class KafkaBatchLoop implements Runnable {
     private long lastPauseCheck;
     private final java.util.concurrent.atomic.AtomicLong promotedBatches = new java.util.concurrent.atomic.AtomicLong();
     private volatile Consumer<Map<TopicPartition, Long>> lagListener = lag -> { };
-    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    /** Values as ByteBuffers: a view of the fetched bytes, parsed in place (a byte[] value is a copy of each message). */
+    private volatile KafkaConsumer<byte[], ByteBuffer> consumer;
     private KafkaProducer<byte[], byte[]> producer;
     private long lastLagCheck;
     private int failedAttempts;
@@ -165,7 +168,7 @@ public final class KafkaBatchLoop implements Runnable {
 
     public void stop() {
         running = false;
-        KafkaConsumer<byte[], byte[]> c = consumer;
+        KafkaConsumer<byte[], ByteBuffer> c = consumer;
         if (c != null) {
             c.wakeup();
         }
@@ -180,7 +183,7 @@ public final class KafkaBatchLoop implements Runnable {
             return t;
         });
         watchdog.scheduleWithFixedDelay(this::watchDatabase, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        try (KafkaConsumer<byte[], ByteBuffer> c = new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(), new ByteBufferDeserializer());
              KafkaProducer<byte[], byte[]> deadLetterProducer = settings.deadLetterTopic() == null && settings.retryTopic() == null
                      ? null : producer()) {
             consumer = c;
@@ -195,7 +198,7 @@ public final class KafkaBatchLoop implements Runnable {
                     checkOperatorPause();
                     seekUnsought();
                     resumeDueRetries();
-                    ConsumerRecords<byte[], byte[]> records = c.poll(inFlight.isEmpty() ? settings.linger() : IN_FLIGHT_POLL);
+                    ConsumerRecords<byte[], ByteBuffer> records = c.poll(inFlight.isEmpty() ? settings.linger() : IN_FLIGHT_POLL);
                     collect(false);
                     if (!records.isEmpty()) {
                         if (failure == null) {
@@ -272,7 +275,7 @@ public final class KafkaBatchLoop implements Runnable {
      * are not ready yet go to the retry topic, unreadable ones and exhausted retries to the dead-letter topic — both
      * written and flushed before the batch is submitted, so before it commits the offsets past them.
      */
-    private void submit(ConsumerRecords<byte[], byte[]> records) {
+    private void submit(ConsumerRecords<byte[], ByteBuffer> records) {
         Polled polled;
         try {
             polled = assemble(records);
@@ -290,7 +293,11 @@ public final class KafkaBatchLoop implements Runnable {
             publishDeadLetters(polled.unreadable);
             waitingSince = System.nanoTime();
             SyncRun r = currentRun();
-            CompletableFuture<BatchResult> promotion = r.submitAsync(Batch.of(polled.parsed, polled.where).committing(polled.positions()));
+            Batch batch = Batch.of(polled.parsed, polled.where).committing(polled.positions());
+            // the pipeline holds the records until the batch is promoted; the loop keeps only offsets and dead letters
+            // (collected after the promotion: held here, a promoted batch's records would live on while the next one maps)
+            polled.parsed = null;
+            CompletableFuture<BatchResult> promotion = r.submitAsync(batch);
             inFlight.add(new InFlight(promotion, polled, r.runId()));
         } catch (RuntimeException e) {
             failed(polled.first, e);
@@ -300,12 +307,12 @@ public final class KafkaBatchLoop implements Runnable {
     }
 
     /** The records of one poll, parsed and sorted: to the batch, to the retry topic, to dead letters. */
-    private Polled assemble(ConsumerRecords<byte[], byte[]> records) {
+    private Polled assemble(ConsumerRecords<byte[], ByteBuffer> records) {
         Polled polled = new Polled(records.count());
         long now = System.currentTimeMillis();
         for (TopicPartition tp : records.partitions()) {
             boolean retries = tp.topic().equals(settings.retryTopic());
-            for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+            for (ConsumerRecord<byte[], ByteBuffer> r : records.records(tp)) {
                 int attempt = retries ? intHeader(r, "ferry.attempt", 0) : 0;
                 if (retries) {
                     long due = longHeader(r, "ferry.due", 0);
@@ -322,7 +329,7 @@ public final class KafkaBatchLoop implements Runnable {
                 try {
                     record = settings.format().parse(r.value());
                 } catch (IllegalArgumentException e) {
-                    polled.unreadable.add(new Unreadable(r, e.getMessage(), e.getClass().getName()));
+                    polled.unreadable.add(Unreadable.of(r, e.getMessage(), e.getClass().getName()));
                     continue;
                 }
                 String notReady = retryGate.active() && settings.retryTopic() != null ? retryGate.notReady(record) : null;
@@ -331,7 +338,7 @@ public final class KafkaBatchLoop implements Runnable {
                 } else if (attempt < settings.maxAttempts()) {
                     polled.requeued.add(requeue(r, retries, attempt + 1, notReady, now));
                 } else {
-                    polled.unreadable.add(new Unreadable(r, "retries exhausted after " + attempt + " attempts: " + notReady,
+                    polled.unreadable.add(Unreadable.of(r, "retries exhausted after " + attempt + " attempts: " + notReady,
                             "dev.ferry.mapping.RecordRejectedException"));
                 }
             }
@@ -402,7 +409,7 @@ public final class KafkaBatchLoop implements Runnable {
     }
 
     /** Records polled after a failure are not submitted: their partitions rewind to them too. */
-    private void rewindLater(ConsumerRecords<byte[], byte[]> records) {
+    private void rewindLater(ConsumerRecords<byte[], ByteBuffer> records) {
         for (TopicPartition tp : records.partitions()) {
             rewindTo.merge(tp, records.records(tp).get(0).offset(), Math::min);
         }
@@ -419,8 +426,8 @@ public final class KafkaBatchLoop implements Runnable {
     }
 
     /** The record as it goes to the retry topic: the original value and key, the attempt, when it is due, where it came from. */
-    private ProducerRecord<byte[], byte[]> requeue(ConsumerRecord<byte[], byte[]> r, boolean fromRetryTopic, int attempt, String reason, long now) {
-        ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(settings.retryTopic(), r.key(), r.value());
+    private ProducerRecord<byte[], byte[]> requeue(ConsumerRecord<byte[], ByteBuffer> r, boolean fromRetryTopic, int attempt, String reason, long now) {
+        ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(settings.retryTopic(), r.key(), bytes(r.value()));
         header(out, "ferry.attempt", Integer.toString(attempt));
         header(out, "ferry.due", Long.toString(now + settings.retryDelay().toMillis()));
         header(out, "ferry.integration", settings.integration());
@@ -473,16 +480,26 @@ public final class KafkaBatchLoop implements Runnable {
         return waitingRetries.values().stream().mapToLong(w -> Math.max(0, now - w[1])).max().orElse(0);
     }
 
-    private static String stringHeader(ConsumerRecord<byte[], byte[]> r, String name) {
+    /** A copy of a value: what leaves the poll (retry and dead-letter records) must not hold the fetched buffer. */
+    private static byte[] bytes(ByteBuffer value) {
+        if (value == null) {
+            return null;
+        }
+        byte[] out = new byte[value.remaining()];
+        value.duplicate().get(out);
+        return out;
+    }
+
+    private static String stringHeader(ConsumerRecord<byte[], ByteBuffer> r, String name) {
         Header h = r.headers().lastHeader(name);
         return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
-    private static int intHeader(ConsumerRecord<byte[], byte[]> r, String name, int otherwise) {
+    private static int intHeader(ConsumerRecord<byte[], ByteBuffer> r, String name, int otherwise) {
         return (int) longHeader(r, name, otherwise);
     }
 
-    private static long longHeader(ConsumerRecord<byte[], byte[]> r, String name, long otherwise) {
+    private static long longHeader(ConsumerRecord<byte[], ByteBuffer> r, String name, long otherwise) {
         try {
             String v = stringHeader(r, name);
             return v == null ? otherwise : Long.parseLong(v.trim());
@@ -654,19 +671,19 @@ public final class KafkaBatchLoop implements Runnable {
             return;
         }
         for (Unreadable u : unreadable) {
-            LOG.warn("ferry-kafka:{}: {}-{}@{} cannot be read ({}): dead letter", settings.integration(), u.record.topic(),
-                    u.record.partition(), u.record.offset(), u.reason);
+            LOG.warn("ferry-kafka:{}: {}-{}@{} cannot be read ({}): dead letter", settings.integration(), u.topic,
+                    u.partition, u.offset, u.reason);
         }
         if (settings.deadLetterTopic() == null) {
             return;
         }
         try {
             for (Unreadable u : unreadable) {
-                ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(settings.deadLetterTopic(), u.record.key(), u.record.value());
-                boolean retried = u.record.topic().equals(settings.retryTopic()); // name where the record came from first
-                header(out, "ferry.source.topic", retried ? stringHeader(u.record, "ferry.source.topic") : u.record.topic());
-                header(out, "ferry.source.partition", retried ? stringHeader(u.record, "ferry.source.partition") : Integer.toString(u.record.partition()));
-                header(out, "ferry.source.offset", retried ? stringHeader(u.record, "ferry.source.offset") : Long.toString(u.record.offset()));
+                ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(settings.deadLetterTopic(), u.key, u.value);
+                boolean retried = u.topic.equals(settings.retryTopic()); // name where the record came from first
+                header(out, "ferry.source.topic", retried ? u.originTopic : u.topic);
+                header(out, "ferry.source.partition", retried ? u.originPartition : Integer.toString(u.partition));
+                header(out, "ferry.source.offset", retried ? u.originOffset : Long.toString(u.offset));
                 header(out, "ferry.integration", settings.integration());
                 header(out, "ferry.reason", u.reason);
                 header(out, "ferry.exception", u.exceptionClass);
@@ -685,9 +702,9 @@ public final class KafkaBatchLoop implements Runnable {
     private static List<DeadLetterStore.Rejection> rejections(List<Unreadable> unreadable) {
         List<DeadLetterStore.Rejection> out = new ArrayList<>();
         for (Unreadable u : unreadable) {
-            out.add(new DeadLetterStore.Rejection(u.record.topic() + "-" + u.record.partition() + "@" + u.record.offset(), 0, "value",
-                    u.record.topic() + "-" + u.record.partition() + "@" + u.record.offset() + ": " + u.reason,
-                    u.record.value() == null ? "" : new String(u.record.value(), StandardCharsets.UTF_8)));
+            out.add(new DeadLetterStore.Rejection(u.topic + "-" + u.partition + "@" + u.offset, 0, "value",
+                    u.topic + "-" + u.partition + "@" + u.offset + ": " + u.reason,
+                    u.value == null ? "" : new String(u.value, StandardCharsets.UTF_8)));
         }
         return out;
     }
@@ -825,12 +842,22 @@ public final class KafkaBatchLoop implements Runnable {
         }
     }
 
-    private record Unreadable(ConsumerRecord<byte[], byte[]> record, String reason, String exceptionClass) {
+    /**
+     * A message for the dead letters, copied out of the poll (its value and the origin headers of a retried one): it
+     * waits for its batch's promotion, and a view of the fetched bytes would keep the whole fetch buffer meanwhile.
+     */
+    private record Unreadable(String topic, int partition, long offset, byte[] key, byte[] value, String originTopic,
+                              String originPartition, String originOffset, String reason, String exceptionClass) {
+        static Unreadable of(ConsumerRecord<byte[], ByteBuffer> r, String reason, String exceptionClass) {
+            return new Unreadable(r.topic(), r.partition(), r.offset(), r.key(), bytes(r.value()), stringHeader(r, "ferry.source.topic"),
+                    stringHeader(r, "ferry.source.partition"), stringHeader(r, "ferry.source.offset"), reason, exceptionClass);
+        }
     }
 
     /** What one poll gave: the records for the batch, requeued and unreadable ones, the offsets it covers. */
     private static final class Polled {
-        final List<JsonNode> parsed;
+        /** Null once submitted. */
+        List<JsonNode> parsed;
         final List<Unreadable> unreadable = new ArrayList<>();
         final List<ProducerRecord<byte[], byte[]>> requeued = new ArrayList<>();
         final Map<TopicPartition, Long> first = new LinkedHashMap<>();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /** How a Kafka message value becomes a record: a JSON object, or a plain text line ({@code {"line": "..."}}). */
@@ -17,18 +18,29 @@ public enum ValueFormat {
      * The record of one message value, read straight from its bytes (JSON is parsed from UTF-8 bytes: no String
      * per message); throws {@link IllegalArgumentException} naming why it cannot be read.
      */
-    JsonNode parse(byte[] value) {
+    JsonNode parse(ByteBuffer value) {
         if (value == null) {
             throw new IllegalArgumentException("the message has no value (a tombstone)");
         }
+        byte[] bytes;
+        int offset;
+        int length = value.remaining();
+        if (value.hasArray()) { // the consumer's view of the fetched bytes: read in place
+            bytes = value.array();
+            offset = value.arrayOffset() + value.position();
+        } else {
+            bytes = new byte[length];
+            value.duplicate().get(bytes);
+            offset = 0;
+        }
         if (this == text) {
             ObjectNode line = JsonNodeFactory.instance.objectNode();
-            line.put("line", new String(value, StandardCharsets.UTF_8));
+            line.put("line", new String(bytes, offset, length, StandardCharsets.UTF_8));
             return line;
         }
         JsonNode node;
         try {
-            node = JSON.readTree(value);
+            node = JSON.readTree(bytes, offset, length);
         } catch (Exception e) {
             throw new IllegalArgumentException("the value is not JSON: " + originalMessage(e));
         }
