@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
 public enum ValueFormat {
     json, text;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Objects as {@link SmallFieldMap}s: a poll's trees live until its batch is promoted, so their size is heap the collector copies. */
+    private static final ObjectMapper JSON = new ObjectMapper().setNodeFactory(new SmallObjectNodes());
 
     /**
      * The record of one message value, read straight from its bytes (JSON is parsed from UTF-8 bytes: no String
