@@ -62,20 +62,27 @@ final class KeyTemplate {
     }
 
     String build(JsonNode record, JsonNode element, Object[] values) throws RecordRejectedException {
+        if (parts.size() == 1) { // "{id}": the key is the value's text itself (no builder and copy per record)
+            return text(parts.get(0), record, element, values);
+        }
         StringBuilder sb = new StringBuilder(32);
         for (Part p : parts) {
             if (p.literal() != null) {
                 sb.append(p.literal());
                 continue;
             }
-            Object v = p.fieldIndex() >= 0 ? values[p.fieldIndex()] : Values.fromJson(p.path().resolve(record, element));
-            String s = v == null ? null : Values.text(v);
-            if (s == null || s.isBlank()) {
-                throw RecordRejectedException.forKey("key part '" + p.placeholder() + "' is empty");
-            }
-            sb.append(s);
+            sb.append(text(p, record, element, values));
         }
         return sb.toString();
+    }
+
+    private static String text(Part p, JsonNode record, JsonNode element, Object[] values) throws RecordRejectedException {
+        Object v = p.fieldIndex() >= 0 ? values[p.fieldIndex()] : Values.fromJson(p.path().resolve(record, element));
+        String s = v == null ? null : Values.text(v);
+        if (s == null || s.isBlank()) {
+            throw RecordRejectedException.forKey("key part '" + p.placeholder() + "' is empty");
+        }
+        return s;
     }
 
     @Override

@@ -111,6 +111,10 @@ public final class KafkaBatchLoop implements Runnable {
     private final Map<TopicPartition, Long> rewindTo = new HashMap<>();
     /** Inside a rebalance callback: Kafka commits are synchronous there (the partitions are about to go). */
     private boolean rebalancing;
+    /** Next offsets promoted and not yet committed to Kafka (lag tools), per partition. */
+    private final Map<TopicPartition, Long> toCommit = new HashMap<>();
+    private long lastKafkaCommit;
+    private static final long KAFKA_COMMIT_NANOS = 1_000_000_000L;
     private final DatabaseProbe database;
     /** When this thread started waiting for the pipeline (a submission, or the batches in flight); 0 while it is not. */
     private volatile long waitingSince;
@@ -211,6 +215,7 @@ public final class KafkaBatchLoop implements Runnable {
                     if (failure != null) {
                         recover();
                     }
+                    commitToKafkaIfDue();
                     checkLag();
                 }
             } catch (WakeupException e) {
@@ -219,6 +224,7 @@ public final class KafkaBatchLoop implements Runnable {
                 }
             }
             collect(true); // stopping: the batches in flight promote (or fail) before the run ends
+            flushKafkaCommits(); // the last offsets: closing the consumer waits for this commit
             endRun(failure);
         } finally {
             watchdog.shutdownNow();
@@ -639,14 +645,35 @@ public final class KafkaBatchLoop implements Runnable {
         }
     }
 
+    /**
+     * Offsets promoted since the last commit to Kafka. Kafka's offsets are only for lag tools, so they are committed at
+     * most once per {@link #KAFKA_COMMIT_NANOS} (a commit request per batch cost the loop more than reading the batch's
+     * messages), and at once before partitions are handed over or the loop stops.
+     */
     private void commitToKafka(Map<TopicPartition, Long> next) {
+        next.forEach((tp, n) -> toCommit.merge(tp, n, Math::max));
+        commitToKafkaIfDue();
+    }
+
+    private void commitToKafkaIfDue() {
+        if (!toCommit.isEmpty() && (rebalancing || System.nanoTime() - lastKafkaCommit >= KAFKA_COMMIT_NANOS)) {
+            flushKafkaCommits();
+        }
+    }
+
+    private void flushKafkaCommits() {
+        if (toCommit.isEmpty()) {
+            return;
+        }
+        lastKafkaCommit = System.nanoTime();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         Set<TopicPartition> assigned = consumer.assignment();
-        next.forEach((tp, n) -> {
+        toCommit.forEach((tp, n) -> {
             if (assigned.contains(tp)) {
                 offsets.put(tp, new OffsetAndMetadata(n));
             }
         });
+        toCommit.clear();
         if (offsets.isEmpty()) {
             return;
         }
@@ -815,6 +842,7 @@ public final class KafkaBatchLoop implements Runnable {
             rebalancing = true;
             try {
                 collect(true);
+                flushKafkaCommits(); // what earlier batches promoted, before the partitions go
             } finally {
                 rebalancing = false;
             }
