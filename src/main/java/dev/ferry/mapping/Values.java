@@ -47,6 +47,9 @@ final class Values {
                 return n.bigIntegerValue();
             }
             double d = n.doubleValue();
+            if (n.isDouble() && Double.isFinite(d)) {
+                return decimalOf(d); // what n.decimalValue() returns
+            }
             return Double.isFinite(d) || n.isBigDecimal() ? n.decimalValue() : d;
         }
         if (n.isObject()) {
@@ -65,6 +68,36 @@ final class Values {
             return l;
         }
         return n.asText();
+    }
+
+    /**
+     * {@code BigDecimal.valueOf(d)}, i.e. {@code new BigDecimal(Double.toString(d))}: the same value and scale, read from
+     * the plain text's digits without BigDecimal's copy of it into a char[] (every fractional JSON number of every
+     * record comes here); a text with an exponent, or too long for a long, goes to BigDecimal itself.
+     */
+    static BigDecimal decimalOf(double d) {
+        String s = Double.toString(d);
+        int n = s.length();
+        if (n > 19) { // at most 18 digits: the unscaled value fits a long
+            return new BigDecimal(s);
+        }
+        int i = s.charAt(0) == '-' ? 1 : 0;
+        long unscaled = 0;
+        int scale = -1; // -1 until the point
+        for (; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                unscaled = unscaled * 10 + (c - '0');
+                if (scale >= 0) {
+                    scale++;
+                }
+            } else if (c == '.' && scale < 0) {
+                scale = 0;
+            } else {
+                return new BigDecimal(s); // "1.0E10"
+            }
+        }
+        return BigDecimal.valueOf(s.charAt(0) == '-' ? -unscaled : unscaled, Math.max(scale, 0));
     }
 
     /**
