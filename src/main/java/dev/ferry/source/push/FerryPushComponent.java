@@ -21,6 +21,13 @@ public class FerryPushComponent extends DefaultComponent {
 
     private final Map<Integer, Server> servers = new HashMap<>();
 
+    /** Before any push server exists: their request read timeout (see {@link PushRequestTimeout}). */
+    @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        PushRequestTimeout.apply(getCamelContext().getPropertiesComponent().resolveProperty(PushRequestTimeout.SETTING).orElse(null));
+    }
+
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         if (remaining == null || remaining.isBlank()) {
