@@ -10,8 +10,10 @@ import java.time.Duration;
  * connection: without a bound, a client that sends half a request holds one of the 4 workers for good.
  *
  * <p>The JDK's HttpServer has one knob for it and no per-server API: the JVM-wide system property
- * {@value #JDK_PROPERTY} (whole seconds; unset = no limit). In JDK 17 it counts from the moment a worker starts reading
- * a request until its body is read — time in the queue and the handler's own work (a promotion) do not count. The
+ * {@value #JDK_PROPERTY} (whole seconds; unset = no limit). In JDK 17 it counts from the moment the connection is
+ * accepted (or its previous answer sent) until the request's body is read — time waiting in the workers' queue counts,
+ * the handler's own work (a promotion) does not. A request cut off was not accepted (nothing promoted or kept): the
+ * client sees the connection closed and retries. The
  * JDK reads it once, when the first HttpServer of the JVM is created; the push servers are the only ones Ferry
  * creates, so it is set here, before the first of them, from {@value #SETTING} — unless the operator already set the
  * JDK property, which wins.
@@ -20,7 +22,7 @@ final class PushRequestTimeout {
 
     static final String JDK_PROPERTY = "sun.net.httpserver.maxReqTime";
     static final String SETTING = "ferry.push.request-timeout";
-    static final Duration DEFAULT = Duration.ofSeconds(30);
+    static final Duration DEFAULT = Duration.ofSeconds(60);
 
     private static final Logger LOG = LoggerFactory.getLogger(PushRequestTimeout.class);
 

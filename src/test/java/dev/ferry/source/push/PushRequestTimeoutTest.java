@@ -8,7 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -31,9 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Clients that send half a request — one with half its headers, the others with half a body — on every one of the
+ * Clients that send half a request — one with half its headers, the others with half a body — on all but one of the
  * push server's workers: Ferry (camel-main, in a JVM of its own: the JDK reads the timeout once per JVM) cuts them off
- * after {@code ferry.push.request-timeout}, and a well-formed push sent meanwhile is promoted.
+ * after {@code ferry.push.request-timeout}, and a well-formed push sent meanwhile is promoted. (Not on all four: the
+ * JDK's clock for a request starts when its connection is accepted, so a request queued behind them would be cut too.)
  */
 class PushRequestTimeoutTest {
 
@@ -76,13 +76,13 @@ class PushRequestTimeoutTest {
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
         String url = "http://127.0.0.1:" + port + "/push/shop-orders";
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        await().atMost(Duration.ofSeconds(120)).ignoreExceptionsInstanceOf(ConnectException.class)
+        await().atMost(Duration.ofSeconds(120)).ignoreExceptionsInstanceOf(IOException.class) // not listening yet, or starting
                 .until(() -> http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString())
                         .statusCode() == 405);
 
         List<Socket> halfSent = new ArrayList<>();
         halfSent.add(send(port, "POST /push/shop-orders HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN + "\r\n"));
-        for (int i = 1; i < PushWorkers.WORKERS; i++) {
+        for (int i = 1; i < PushWorkers.WORKERS - 1; i++) {
             halfSent.add(send(port, "POST /push/shop-orders HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
                     + "\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n{\"order_no\": \"H" + i));
         }
