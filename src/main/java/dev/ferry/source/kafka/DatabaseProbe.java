@@ -13,8 +13,8 @@ import java.util.Properties;
  * through the pool: a batch that asks the pool while the server is down waits the pool's connection timeout
  * ({@code ferry.db.connection-timeout}, 5 s by default) before it fails. The Kafka loop asks this probe to tell an
  * outage early (the paused metric, one log line) and to make a new attempt only once the server answers (an attempt
- * against a server still down would fail after the connection timeout and leave one more FAILED run row). The credentials are the
- * pool's own, used in this process only (never logged: a failure is reported by its SQL state).
+ * against a server still down would fail after the connection timeout and leave one more FAILED run row). The
+ * credentials are the pool's own, used in this process only (never logged: a failure is reported by its SQL state).
  */
 final class DatabaseProbe {
 
