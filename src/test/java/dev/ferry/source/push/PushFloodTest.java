@@ -48,7 +48,9 @@ class PushFloodTest {
     @BeforeEach
     void start(@TempDir Path tmp) throws Exception {
         FerryTestSupport.writeMapping(tmp.resolve("mappings"), "shop-orders.yaml", PushEndpointTest.MAPPING);
-        ferry = Ferry.start(FerryTestSupport.freshDatabase("push_flood", tmp.resolve("mappings"),
+        // a pool for the 4 held requests (a staging and a promotion connection each) and the test's row lock: none of
+        // them may give up its wait for a connection while the flood is answered
+        ferry = Ferry.start(FerryTestSupport.freshDatabase("push_flood", tmp.resolve("mappings"), java.util.Map.of("ferry.db.pool-size", "10"),
                 "CREATE TABLE shop_order (order_no VARCHAR(40) PRIMARY KEY, amount DECIMAL(12,2) NOT NULL)"));
         camel = new DefaultCamelContext();
         camel.getRegistry().bind(IntegrationRegistry.BEAN_NAME, ferry.integrations());
