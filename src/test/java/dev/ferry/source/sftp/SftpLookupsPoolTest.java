@@ -58,6 +58,30 @@ class SftpLookupsPoolTest extends SftpTestSupport {
         assertThat(ledgerRows()).containsExactly("bills_20261122.csv|LOADED|BALANCED|3|3|3|0");
     }
 
+    @Test
+    void aLookupTableThatCannotBeReadFailsTheWholeFilePollAndTheFileLoadsOnceItIsBack() throws Exception {
+        put("bills_20261122.csv", bills("B1,2026-11-22,M1,1.00,成功", "B2,2026-11-22,M2,2.50,退款"));
+        Map<String, String> o = options();
+        o.put("validation", "wholeFile");
+        try (Connection c = ferry.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("RENAME TABLE dim_merchant TO dim_merchant_away");
+        }
+
+        Exchange failed = poll(o);
+
+        // an outage, not a bad file: no line is reported, the file is not rejected, nothing is promoted
+        assertThat(failed.getException()).hasMessageContaining("dim_merchant");
+        assertThat(rows("SELECT COUNT(*) FROM ferry_sftp_file_problem")).containsExactly("0");
+        assertThat(rows("SELECT COUNT(*) FROM ferry_sftp_file WHERE status = 'REJECTED'")).containsExactly("0");
+        assertThat(targetRows()).isEmpty();
+
+        try (Connection c = ferry.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("RENAME TABLE dim_merchant_away TO dim_merchant");
+        }
+        assertThat(pollOk(o).get("loaded")).isEqualTo(java.util.List.of("bills_20261122.csv"));
+        assertThat(targetRows()).containsExactly("B1|2026-11-22|First Shop|1.00|PAID", "B2|2026-11-22|Second Shop|2.50|REFUNDED");
+    }
+
     /** Queries on dim_merchant running in other sessions (the lookup's load, waiting for the table lock). */
     private static int lookupQueriesWaiting(Connection locker) throws Exception {
         try (Statement s = locker.createStatement(); var rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.PROCESSLIST "
