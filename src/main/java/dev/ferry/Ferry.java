@@ -109,6 +109,19 @@ public final class Ferry implements AutoCloseable {
         return dataSource;
     }
 
+    /**
+     * The lookups of every integration (bound as {@link dev.ferry.mapping.LookupSource#BEAN_NAME}): on the
+     * {@code ferry-lookups} pool, so a lookup never waits for a connection of the main pool that batches hold.
+     */
+    public JdbcLookupSource lookups() {
+        return lookups;
+    }
+
+    /** The lookups' own pool ({@code ferry-lookups}). */
+    public HikariDataSource lookupPool() {
+        return lookupPool;
+    }
+
     public DeadLetterStore deadLetters() {
         return deadLetters;
     }

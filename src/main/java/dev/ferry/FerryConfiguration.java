@@ -35,6 +35,7 @@ public class FerryConfiguration implements CamelConfiguration {
         registry.bind("ferry", ferry);
         registry.bind(IntegrationRegistry.BEAN_NAME, ferry.integrations());
         registry.bind("ferryDataSource", ferry.dataSource());
+        registry.bind(dev.ferry.mapping.LookupSource.BEAN_NAME, ferry.lookups());
         for (IntegrationPipeline p : ferry.integrations().all()) {
             registry.bind("idempotency." + p.integration(), new FerryIdempotentRepository(ferry.dataSource(), p.integration()));
         }

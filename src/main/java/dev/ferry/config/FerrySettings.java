@@ -23,7 +23,11 @@ public record FerrySettings(
         boolean stagingLoadData,
         Duration leaseTtl,
         DbTls dbTls,
-        boolean groovyTrusted) {
+        boolean groovyTrusted,
+        Duration dbConnectionTimeout) {
+
+    /** {@code ferry.db.connection-timeout}: how long a batch waits for a pool connection before it fails (an outage). */
+    public static final Duration DEFAULT_DB_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
 
     /**
      * TLS to the database: {@code ferry.db.ssl-mode} (Connector/J {@code sslMode}: DISABLED, PREFERRED,
@@ -61,7 +65,8 @@ public record FerrySettings(
                 Duration.parse(or(get.apply("ferry.lease.ttl"), "PT2M")),
                 new DbTls(or(get.apply("ferry.db.ssl-mode"), "PREFERRED").toUpperCase(), get.apply("ferry.db.trust-store"),
                         get.apply("ferry.db.trust-store-password"), or(get.apply("ferry.db.trust-store-type"), "PKCS12")),
-                Boolean.parseBoolean(or(get.apply("ferry.groovy.trusted"), "false")));
+                Boolean.parseBoolean(or(get.apply("ferry.groovy.trusted"), "false")),
+                Duration.parse(or(get.apply("ferry.db.connection-timeout"), DEFAULT_DB_CONNECTION_TIMEOUT.toString())));
     }
 
     public static FerrySettings fromProperties(Properties p) {
@@ -70,12 +75,18 @@ public record FerrySettings(
 
     public FerrySettings withDb(String url, String username, String password) {
         return new FerrySettings(url, username, password, dbPoolSize, routesDir, mappingsDir,
-                stagingRetentionDays, idempotencyRetentionDays, lookupCacheTtl, stagingLoadData, leaseTtl, dbTls, groovyTrusted);
+                stagingRetentionDays, idempotencyRetentionDays, lookupCacheTtl, stagingLoadData, leaseTtl, dbTls, groovyTrusted, dbConnectionTimeout);
     }
 
     public FerrySettings withMappingsDir(Path dir) {
         return new FerrySettings(dbUrl, dbUsername, dbPassword, dbPoolSize, routesDir, dir,
-                stagingRetentionDays, idempotencyRetentionDays, lookupCacheTtl, stagingLoadData, leaseTtl, dbTls, groovyTrusted);
+                stagingRetentionDays, idempotencyRetentionDays, lookupCacheTtl, stagingLoadData, leaseTtl, dbTls, groovyTrusted,
+                dbConnectionTimeout);
+    }
+
+    public FerrySettings withDbConnectionTimeout(Duration timeout) {
+        return new FerrySettings(dbUrl, dbUsername, dbPassword, dbPoolSize, routesDir, mappingsDir,
+                stagingRetentionDays, idempotencyRetentionDays, lookupCacheTtl, stagingLoadData, leaseTtl, dbTls, groovyTrusted, timeout);
     }
 
     /** Never prints the password: records' default toString would. */

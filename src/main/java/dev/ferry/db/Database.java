@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 
 /** Ferry's connection pool and schema. */
 public final class Database {
@@ -53,6 +54,10 @@ public final class Database {
         config.setUsername(settings.dbUsername());
         config.setPassword(settings.dbPassword());
         config.setMaximumPoolSize(size);
+        // Hikari waits 30 s by default for a connection; with the database down a batch would hold its thread (a Kafka
+        // loop, a push worker) that long before failing. A short wait fails it as an outage, retried after the pause.
+        Duration wait = settings.dbConnectionTimeout() == null ? FerrySettings.DEFAULT_DB_CONNECTION_TIMEOUT : settings.dbConnectionTimeout();
+        config.setConnectionTimeout(Math.max(250, wait.toMillis())); // Hikari's floor
         config.addDataSourceProperty("rewriteBatchedStatements", "true");
         config.addDataSourceProperty("allowLoadLocalInfile", "true");
         config.addDataSourceProperty("allowUrlInLocalInfile", "false");

@@ -19,8 +19,7 @@ final class FieldPath {
     private FieldPath(String text, boolean element, List<String> segments) {
         this.text = text;
         this.element = element;
-        // interned as Jackson interns field names: an object node's small field map then finds them by identity
-        this.names = segments.stream().map(String::intern).toArray(String[]::new);
+        this.names = segments.stream().map(String::intern).toArray(String[]::new); // interned like Jackson's field names: RecordTrees compares identity first
         this.indexes = new int[names.length];
         for (int i = 0; i < names.length; i++) {
             indexes[i] = isDigits(names[i]) && names[i].length() < 10 ? Integer.parseInt(names[i]) : -1;

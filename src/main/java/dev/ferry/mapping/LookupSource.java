@@ -7,6 +7,12 @@ package dev.ferry.mapping;
 @FunctionalInterface
 public interface LookupSource {
 
+    /**
+     * The Camel registry name of Ferry's one lookup source (its own small pool, {@code ferry-lookups}, and the
+     * {@code ferry.lookup.cache-ttl} cache): every source that maps outside the pipeline uses it, never the main pool.
+     */
+    String BEAN_NAME = "ferryLookups";
+
     Object lookup(String table, String keyColumn, String valueColumn, Object key);
 
     /**

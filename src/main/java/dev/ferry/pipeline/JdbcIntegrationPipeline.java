@@ -7,6 +7,7 @@ import dev.ferry.mapping.MappedRow;
 import dev.ferry.mapping.Mapping;
 import dev.ferry.mapping.RecordMapper;
 import dev.ferry.mapping.RecordRejectedException;
+import dev.ferry.mapping.RecordTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,7 @@ import java.util.function.LongConsumer;
 public final class JdbcIntegrationPipeline implements IntegrationPipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcIntegrationPipeline.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = RecordTrees.MAPPER; // records: compact object trees
     public static final Duration DEFAULT_LEASE_TTL = Duration.ofMinutes(2);
 
     private final DataSource dataSource;

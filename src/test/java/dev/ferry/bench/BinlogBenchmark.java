@@ -125,9 +125,7 @@ public final class BinlogBenchmark {
             Files.deleteIfExists(tsv);
         }
         System.out.printf("LOAD DATA LOCAL INFILE: %,d rows in %.2f s = %,.0f rows/s%n", rows, loadSeconds, rows / loadSeconds);
-        long mysqld = ProcessHandle.current().descendants()
-                .filter(p -> p.info().command().map(cmd -> cmd.contains("mysqld") || cmd.contains("mariadbd")).orElse(false))
-                .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+        long mysqld = EmbeddedMariaDb.serverPid();
         double[] cpu0 = cpu(mysqld);
 
         // ------------------------------------------------------------------ Snapshot through Ferry

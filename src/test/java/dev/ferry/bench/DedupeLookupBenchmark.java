@@ -35,9 +35,7 @@ public final class DedupeLookupBenchmark {
         int total = Integer.getInteger("bench.lookup.keys", 200_000);
         EmbeddedMariaDb db = EmbeddedMariaDb.get();
         String url = db.createDatabase("ferry_lookup_bench");
-        long pid = ProcessHandle.current().descendants()
-                .filter(p -> p.info().command().map(cmd -> cmd.contains("mysqld") || cmd.contains("mariadbd")).orElse(false))
-                .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+        long pid = EmbeddedMariaDb.serverPid();
         Properties p = new Properties();
         p.setProperty("user", EmbeddedMariaDb.USER);
         p.setProperty("password", EmbeddedMariaDb.PASSWORD);

@@ -89,6 +89,7 @@ public final class KafkaScaleBenchmark {
             CamelContext camel = new DefaultCamelContext();
             camel.getRegistry().bind(IntegrationRegistry.BEAN_NAME, ferry.integrations());
             camel.getRegistry().bind("ferryDataSource", ferry.dataSource());
+            camel.getRegistry().bind(dev.ferry.mapping.LookupSource.BEAN_NAME, ferry.lookups());
             camel.start();
             PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("user-registrations.yaml", route));
             ferries.add(ferry);

@@ -184,9 +184,7 @@ public final class PipelineBenchmark {
         step("Starting the embedded MariaDB");
         EmbeddedMariaDb db = EmbeddedMariaDb.get();
         String url = db.createDatabase("ferry_bench");
-        mysqldPid = ProcessHandle.current().descendants()
-                .filter(p -> p.info().command().map(cmd -> cmd.contains("mysqld") || cmd.contains("mariadbd")).orElse(false))
-                .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+        mysqldPid = EmbeddedMariaDb.serverPid();
         try (Connection c = connect(url)) {
             try (Statement s = c.createStatement()) {
                 for (String table : new String[] { "bench_target", "bench_load", "bench_stock", "bench_naive" }) {

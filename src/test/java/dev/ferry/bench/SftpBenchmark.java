@@ -133,6 +133,7 @@ public final class SftpBenchmark {
             CamelContext camel = new DefaultCamelContext();
             camel.getRegistry().bind(IntegrationRegistry.BEAN_NAME, ferry.integrations());
             camel.getRegistry().bind("ferryDataSource", ferry.dataSource());
+            camel.getRegistry().bind(dev.ferry.mapping.LookupSource.BEAN_NAME, ferry.lookups());
             camel.start();
             String uri = "ferry-sftp:" + INTEGRATION + "?host=" + sftp.host() + "&port=" + sftp.port() + "&directory=" + dir
                     + "&username=" + SftpTestServer.USER + "&password=RAW(" + SftpTestServer.PASSWORD + ")"

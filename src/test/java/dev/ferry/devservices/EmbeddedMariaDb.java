@@ -149,6 +149,31 @@ public final class EmbeddedMariaDb {
         return url(name);
     }
 
+    /** The pid of the shared server's process (a child of this JVM), for benchmarks that read its CPU time; -1 if none. */
+    public static long serverPid() {
+        return ProcessHandle.current().descendants()
+                .filter(p -> p.info().command().map(cmd -> cmd.contains("mysqld") || cmd.contains("mariadbd")).orElse(false))
+                .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+    }
+
+    /** A server process's CPU time in ns: the sum of its threads' run time (/proc/pid/task/tid/schedstat; finer than stat's ticks). */
+    public static long cpuNanos(long pid) {
+        long sum = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String s = Files.readString(t.resolve("schedstat"));
+                    sum += Long.parseLong(s.substring(0, s.indexOf(' ')));
+                } catch (IOException gone) {
+                    // a thread that ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return sum;
+    }
+
     public String url(String database) {
         return "jdbc:mysql://127.0.0.1:" + port + "/" + database;
     }

@@ -48,9 +48,7 @@ public final class DbWorkProfile {
 
     void run() throws Exception {
         EmbeddedMariaDb.get();
-        mysqldPid = ProcessHandle.current().descendants()
-                .filter(p -> p.info().command().map(cmd -> cmd.contains("mysqld") || cmd.contains("mariadbd")).orElse(false))
-                .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+        mysqldPid = EmbeddedMariaDb.serverPid();
         Path mappings = Path.of("src/test/resources/bench/mappings").toAbsolutePath();
         try (Ferry ferry = Ferry.start(freshDatabase("dbwork_profile", mappings,
                 "CREATE TABLE bench_target (id BIGINT NOT NULL PRIMARY KEY, code VARCHAR(32), name VARCHAR(64), qty INT, "
@@ -131,22 +129,8 @@ public final class DbWorkProfile {
         }
     }
 
-    /** mysqld's CPU time in ns: the sum of its threads' run time (/proc/pid/task/tid/schedstat; finer than stat's ticks). */
     private long mysqldNanos() {
-        long sum = 0;
-        try (var tasks = Files.list(Path.of("/proc", Long.toString(mysqldPid), "task"))) {
-            for (Path t : (Iterable<Path>) tasks::iterator) {
-                try {
-                    String s = Files.readString(t.resolve("schedstat"));
-                    sum += Long.parseLong(s.substring(0, s.indexOf(' ')));
-                } catch (java.io.IOException gone) {
-                    // a thread that ended meanwhile
-                }
-            }
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return sum;
+        return EmbeddedMariaDb.cpuNanos(mysqldPid);
     }
 
     private javax.sql.DataSource timing(javax.sql.DataSource ds) {

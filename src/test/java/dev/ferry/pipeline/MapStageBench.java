@@ -30,6 +30,8 @@ public final class MapStageBench {
         int rounds = Integer.getInteger("rounds", 8);
         Mapping mapping = MappingLoader.load(Path.of("src/test/resources/bench/mappings/bench-records.yaml"));
         ObjectMapper json = new ObjectMapper();
+        // records are parsed as the sources parse them (compact object trees); -Dtrees=jackson for Jackson's own
+        ObjectMapper reader = "jackson".equals(System.getProperty("trees")) ? json : dev.ferry.mapping.RecordTrees.MAPPER;
         BenchRecords set = new BenchRecords((long) pageSize * pages, Clock.systemUTC());
         List<byte[]> bodies = new ArrayList<>();
         for (int p = 0; p < pages; p++) {
@@ -67,7 +69,7 @@ public final class MapStageBench {
             for (byte[] body : bodies) {
                 long a = mx.getCurrentThreadCpuTime();
                 long aa = mx.getThreadAllocatedBytes(tid);
-                List<JsonNode> records = mapping.selectRecords(json.readTree(new String(body, java.nio.charset.StandardCharsets.UTF_8)));
+                List<JsonNode> records = mapping.selectRecords(reader.readTree(body));
                 long b = mx.getCurrentThreadCpuTime();
                 long ba = mx.getThreadAllocatedBytes(tid);
                 RecordMapper mapper = mapping.newMapper(null);
@@ -99,6 +101,20 @@ public final class MapStageBench {
             System.out.printf("round %d: %.2f µs/record CPU (parse %.2f, map+check+hash %.2f, tsv %.2f), %d bytes/record allocated (parse %d, map %d, tsv %d)%n",
                     r, cpu / 1000.0 / n, split[0] / 1000.0 / n, split[1] / 1000.0 / n, split[2] / 1000.0 / n, alloc / n, bytes[0] / n, bytes[1] / n, bytes[2] / n);
         }
+        // what a batch's trees hold while it is in flight: heap in use after a collection, all pages' records kept
+        java.lang.management.MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        System.gc();
+        long before = memory.getHeapMemoryUsage().getUsed();
+        List<List<JsonNode>> held = new ArrayList<>();
+        long heldRecords = 0;
+        for (byte[] body : bodies) {
+            held.add(mapping.selectRecords(reader.readTree(body)));
+            heldRecords += held.get(held.size() - 1).size();
+        }
+        System.gc();
+        System.out.printf("records held: %d bytes/record of heap after a collection (%,d records)%n",
+                (memory.getHeapMemoryUsage().getUsed() - before) / heldRecords, heldRecords);
+        sink += held.size();
         System.out.println("(sink " + sink + ")");
     }
 

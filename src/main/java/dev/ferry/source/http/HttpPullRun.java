@@ -2,6 +2,7 @@ package dev.ferry.source.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.mapping.RecordTrees;
 import dev.ferry.pipeline.Batch;
 import dev.ferry.pipeline.BatchResult;
 import dev.ferry.pipeline.IntegrationPipeline;
@@ -45,7 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class HttpPullRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpPullRun.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = RecordTrees.MAPPER; // records: compact object trees
     /** A newest-first feed's position: the key of the newest record promoted ({@code stopAtSeen}). */
     static final String NEWEST_SEEN = "newest-seen";
 

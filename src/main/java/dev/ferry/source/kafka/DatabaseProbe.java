@@ -10,11 +10,11 @@ import java.util.Properties;
 
 /**
  * Whether the database server answers, asked on a connection of its own with a 2 s connect and read timeout — not
- * through the pool: a batch that asks the pool while the server is down waits Hikari's connection timeout (30 s)
- * before it fails. The Kafka loop asks this probe to tell an outage early (the paused metric, one log line) and to
- * make a new attempt only once the server answers. Why not the pool with a shorter timeout: the pool is shared by
- * every integration and owned by {@code db.Database}; this probe changes nothing for them. The credentials are the
- * pool's own, used in this process only (never logged: a failure is reported by its SQL state).
+ * through the pool: a batch that asks the pool while the server is down waits the pool's connection timeout
+ * ({@code ferry.db.connection-timeout}, 5 s by default) before it fails. The Kafka loop asks this probe to tell an
+ * outage early (the paused metric, one log line) and to make a new attempt only once the server answers (an attempt
+ * against a server still down would fail after the connection timeout and leave one more FAILED run row). The
+ * credentials are the pool's own, used in this process only (never logged: a failure is reported by its SQL state).
  */
 final class DatabaseProbe {
 

@@ -118,9 +118,14 @@ public class FerryKafkaEndpoint extends KafkaClientEndpoint {
         return new PauseStore(ferryDataSource());
     }
 
-    /** Look-ups of the retry gate: their own copy of each dimension table, refreshed on a miss. */
+    /** Look-ups of the retry gate: Ferry's lookups (their own pool, never the main one batches hold), refreshed on a miss. */
     dev.ferry.mapping.LookupSource lookups() {
-        return new dev.ferry.mapping.JdbcLookupSource(ferryDataSource());
+        dev.ferry.mapping.LookupSource lookups = getCamelContext().getRegistry()
+                .lookupByNameAndType(dev.ferry.mapping.LookupSource.BEAN_NAME, dev.ferry.mapping.LookupSource.class);
+        if (lookups == null) {
+            throw new IllegalStateException(getIntegration() + ": no " + dev.ferry.mapping.LookupSource.BEAN_NAME + " bean");
+        }
+        return lookups;
     }
 
     /** Fails at route start on a bad option. */

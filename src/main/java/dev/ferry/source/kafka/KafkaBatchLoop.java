@@ -102,6 +102,8 @@ public final class KafkaBatchLoop implements Runnable {
     private KafkaProducer<byte[], byte[]> producer;
     private long lastLagCheck;
     private int failedAttempts;
+    /** Attempts that failed as an outage since the loop started (failedAttempts restarts at each success). */
+    private final java.util.concurrent.atomic.AtomicLong outageFailures = new java.util.concurrent.atomic.AtomicLong();
     private SyncRun run;
     /** Batches submitted and not collected yet, in submission order (= promotion order). */
     private final Deque<InFlight> inFlight = new ArrayDeque<>();
@@ -128,7 +130,7 @@ public final class KafkaBatchLoop implements Runnable {
         this(pipeline, deadLetters, pauses, lookups, settings, afterPromotion, new DatabaseProbe(null));
     }
 
-    /** @param database tells early whether the database answers (a pool waits 30 s for a connection when it does not) */
+    /** @param database tells early whether the database answers (a batch waits the pool's connection timeout when it does not) */
     KafkaBatchLoop(IntegrationPipeline pipeline, DeadLetterStore deadLetters, PauseStore pauses, LookupSource lookups,
                           KafkaSourceSettings settings, Consumer<BatchResult> afterPromotion, DatabaseProbe database) {
         this.database = database;
@@ -158,6 +160,11 @@ public final class KafkaBatchLoop implements Runnable {
     /** Batches this loop has promoted (with their offsets) since it started. */
     public long promotedBatches() {
         return promotedBatches.get();
+    }
+
+    /** Attempts that failed as an outage (database down: nothing dead-lettered, the partitions rewound) since the loop started. */
+    public long outageFailures() {
+        return outageFailures.get();
     }
 
     /** True while an operator's pause (ferry_pause) holds consumption. */
@@ -236,7 +243,8 @@ public final class KafkaBatchLoop implements Runnable {
     /**
      * On the watchdog thread: while this loop has waited for the pipeline longer than 3 s, asks the database (2 s, on a
      * connection of its own) whether it answers. When it does not, the loop counts as paused at once (the metric, one
-     * WARN line) instead of after the pool's 30 s; the batches in flight then fail by themselves and the loop rewinds
+     * WARN line) instead of after the pool's connection timeout; the batches in flight then fail by themselves (after
+     * {@code ferry.db.connection-timeout}, 5 s by default) and the loop rewinds
      * as for any outage, or they promote if the server comes back first. Nothing is dead-lettered either way.
      */
     private void watchDatabase() {
@@ -535,6 +543,7 @@ public final class KafkaBatchLoop implements Runnable {
         }
         paused = true;
         failedAttempts++;
+        outageFailures.incrementAndGet();
         endRun(e);
         Set<TopicPartition> assigned = consumer.assignment();
         first.forEach((tp, offset) -> {
@@ -548,8 +557,8 @@ public final class KafkaBatchLoop implements Runnable {
         long wait = Math.min(settings.outageBackoff().toMillis() << Math.min(failedAttempts - 1, 10),
                 Math.max(settings.outageBackoff().toMillis(), 60_000));
         pollPaused(wait);
-        // the next attempt only once the server answers: an attempt against a server that is down waits the pool's 30 s
-        // for a connection and leaves one more FAILED run row
+        // the next attempt only once the server answers: an attempt against a server that is down waits the pool's
+        // connection timeout (ferry.db.connection-timeout) and leaves one more FAILED run row
         boolean told = false;
         while (running && !database.answers()) {
             if (!told) {

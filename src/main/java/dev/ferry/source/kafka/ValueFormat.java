@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.mapping.RecordTrees;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +13,8 @@ import java.nio.charset.StandardCharsets;
 public enum ValueFormat {
     json, text;
 
-    /** Objects as {@link SmallFieldMap}s: a poll's trees live until its batch is promoted, so their size is heap the collector copies. */
-    private static final ObjectMapper JSON = new ObjectMapper().setNodeFactory(new SmallObjectNodes());
+    /** Compact trees ({@link RecordTrees}): a poll's trees live until its batch is promoted, so their size is heap the collector copies. */
+    private static final ObjectMapper JSON = RecordTrees.MAPPER;
 
     /**
      * The record of one message value, read straight from its bytes (JSON is parsed from UTF-8 bytes: no String

@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The {@code ferry-push} component: {@code from: ferry-push:<integration>?port=8088&token=...} serves
@@ -23,6 +21,13 @@ public class FerryPushComponent extends DefaultComponent {
 
     private final Map<Integer, Server> servers = new HashMap<>();
 
+    /** Before any push server exists: their request read timeout (see {@link PushRequestTimeout}). */
+    @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        PushRequestTimeout.apply(getCamelContext().getPropertiesComponent().resolveProperty(PushRequestTimeout.SETTING).orElse(null));
+    }
+
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         if (remaining == null || remaining.isBlank()) {
@@ -33,18 +38,18 @@ public class FerryPushComponent extends DefaultComponent {
         return endpoint;
     }
 
-    synchronized HttpServer acquire(String host, int port) throws IOException {
+    /**
+     * The server on the port, started by its first endpoint: integrations on one port share its workers and its
+     * queue, bounded by the first endpoint's {@code maxQueuedRequests}.
+     */
+    synchronized HttpServer acquire(String host, int port, int maxQueuedRequests) throws IOException {
         Server s = servers.get(port);
         if (s == null) {
             HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 50);
-            ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-                Thread t = new Thread(r, "ferry-push-" + port);
-                t.setDaemon(true);
-                return t;
-            });
-            http.setExecutor(executor);
+            PushWorkers workers = new PushWorkers(port, maxQueuedRequests);
+            http.setExecutor(workers.executor());
             http.start();
-            s = new Server(http, executor);
+            s = new Server(http, workers);
             servers.put(port, s);
         }
         s.users++;
@@ -55,7 +60,7 @@ public class FerryPushComponent extends DefaultComponent {
         Server s = servers.get(port);
         if (s != null && --s.users == 0) {
             s.http.stop(0);
-            s.executor.shutdown(); // HttpServer.stop does not end the executor it was given: its threads would stay for good
+            s.workers.shutdown();
             servers.remove(port);
         }
     }
@@ -67,12 +72,12 @@ public class FerryPushComponent extends DefaultComponent {
 
     private static final class Server {
         final HttpServer http;
-        final ExecutorService executor;
+        final PushWorkers workers;
         int users;
 
-        Server(HttpServer http, ExecutorService executor) {
+        Server(HttpServer http, PushWorkers workers) {
             this.http = http;
-            this.executor = executor;
+            this.workers = workers;
         }
     }
 }

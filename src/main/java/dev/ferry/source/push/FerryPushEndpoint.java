@@ -48,6 +48,13 @@ public class FerryPushEndpoint extends DefaultEndpoint {
     @UriParam(defaultValue = "5000")
     private long retryMs = 5000;
 
+    /**
+     * Requests waiting for one of the server's 4 workers, at most; one more is answered 503 with Retry-After
+     * (nothing accepted). Integrations on one port share the queue of the first started.
+     */
+    @UriParam(defaultValue = "100")
+    private int maxQueuedRequests = 100;
+
     private int boundPort;
 
     public FerryPushEndpoint(String uri, FerryPushComponent component, String integration) {
@@ -77,6 +84,9 @@ public class FerryPushEndpoint extends DefaultEndpoint {
                 if (!"promoted".equals(acknowledge) && !"staged".equals(acknowledge)) {
                     throw new IllegalArgumentException("ferry-push:" + integration + ": acknowledge must be promoted or staged");
                 }
+                if (maxQueuedRequests < 1) {
+                    throw new IllegalArgumentException("ferry-push:" + integration + ": maxQueuedRequests must be at least 1");
+                }
                 IntegrationRegistry registry = getCamelContext().getRegistry().lookupByNameAndType(IntegrationRegistry.BEAN_NAME,
                         IntegrationRegistry.class);
                 DataSource ds = getCamelContext().getRegistry().lookupByNameAndType("ferryDataSource", DataSource.class);
@@ -84,7 +94,7 @@ public class FerryPushEndpoint extends DefaultEndpoint {
                     inbox = new PushInbox(registry.get(integration), ds, retryMs);
                     inbox.start();
                 }
-                http = component.acquire(host, port);
+                http = component.acquire(host, port, maxQueuedRequests);
                 boundPort = component.boundPort(http);
                 http.createContext("/push/" + integration, new PushHandler(registry.get(integration), ds, token, maxBytes, inbox));
             }
@@ -123,5 +133,7 @@ public class FerryPushEndpoint extends DefaultEndpoint {
     public long getRetryMs() { return retryMs; }
     public void setRetryMs(long retryMs) { this.retryMs = retryMs; }
     public long getMaxBytes() { return maxBytes; }
+    public int getMaxQueuedRequests() { return maxQueuedRequests; }
+    public void setMaxQueuedRequests(int maxQueuedRequests) { this.maxQueuedRequests = maxQueuedRequests; }
     public void setMaxBytes(long maxBytes) { this.maxBytes = maxBytes; }
 }

@@ -31,7 +31,8 @@ import java.util.List;
  * {@code POST /push/<integration>} with a JSON object or array: the records are one pipeline batch, promoted
  * before the answer. {@code 202} with the batch id once promoted; {@code 400} with per-record errors when some
  * records were refused (the valid ones are promoted); {@code 401} without the right bearer token; {@code 413}
- * above the size limit; {@code 503} when the database is down (nothing kept: the client retries). A client
+ * above the size limit; {@code 503} with {@code Retry-After} when the database is down or more than {@code maxQueuedRequests} requests
+ * already wait (nothing kept: the client retries). A client
  * that sends the same payload again creates no duplicate: the idempotency store knows the keys and contents.
  *
  * <p>With an inbox ({@code acknowledge=staged}) the body is kept durably in {@code ferry_push_inbox} and answered
@@ -62,6 +63,11 @@ final class PushHandler implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            if (PushWorkers.overflowing()) {
+                exchange.getResponseHeaders().set("Retry-After", "5");
+                answer(exchange, 503, error("not accepted: too many requests are waiting; retry later"));
+                return;
+            }
             if (!"POST".equals(exchange.getRequestMethod())) {
                 answer(exchange, 405, error("use POST"));
                 return;

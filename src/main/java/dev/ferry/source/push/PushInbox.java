@@ -2,6 +2,7 @@ package dev.ferry.source.push;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.mapping.RecordTrees;
 import dev.ferry.pipeline.Batch;
 import dev.ferry.pipeline.BatchResult;
 import dev.ferry.pipeline.IntegrationPausedException;
@@ -35,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 final class PushInbox implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PushInbox.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = RecordTrees.MAPPER; // records: compact object trees
     private static final int CLAIM_SECONDS = 120;
 
     private final IntegrationPipeline pipeline;

@@ -1,6 +1,6 @@
 package dev.ferry.source.sftp;
 
-import dev.ferry.mapping.JdbcLookupSource;
+import dev.ferry.mapping.LookupSource;
 import dev.ferry.pipeline.DeadLetterStore;
 import dev.ferry.pipeline.IntegrationPipeline;
 import dev.ferry.pipeline.IntegrationRegistry;
@@ -9,7 +9,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultProducer;
 
 import javax.sql.DataSource;
-import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -39,12 +38,13 @@ public class FerrySftpProducer extends DefaultProducer {
         var registry = endpoint.getCamelContext().getRegistry();
         IntegrationRegistry integrations = registry.lookupByNameAndType(IntegrationRegistry.BEAN_NAME, IntegrationRegistry.class);
         DataSource dataSource = registry.lookupByNameAndType("ferryDataSource", DataSource.class);
-        if (integrations == null || dataSource == null) {
+        // whole-file validation maps every line before the batches: with Ferry's lookups (their own pool, their cache)
+        LookupSource lookups = registry.lookupByNameAndType(LookupSource.BEAN_NAME, LookupSource.class);
+        if (integrations == null || dataSource == null || lookups == null) {
             throw new IllegalStateException("ferry-sftp:" + endpoint.getIntegration() + ": no beans '" + IntegrationRegistry.BEAN_NAME
-                    + "' and 'ferryDataSource' in the Camel registry (FerryConfiguration binds them)");
+                    + "', 'ferryDataSource' and '" + LookupSource.BEAN_NAME + "' in the Camel registry (FerryConfiguration binds them)");
         }
         IntegrationPipeline pipeline = integrations.get(endpoint.getIntegration());
-        JdbcLookupSource lookups = new JdbcLookupSource(dataSource, Duration.ofMinutes(5));
         FileLoader loader = new FileLoader(endpoint, new DeadLetterStore(dataSource), () -> pipeline.mapping().newMapper(lookups));
         SftpPoll poll = new SftpPoll(endpoint, pipeline, new FileLedger(dataSource), loader,
                 () -> new SftpServerConnection(endpoint, endpoint.workDirectory()));

@@ -1,6 +1,7 @@
 package dev.ferry.source.sftp;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.mapping.LookupUnavailableException;
 import dev.ferry.mapping.RecordMapper;
 import dev.ferry.mapping.RecordRejectedException;
 import dev.ferry.pipeline.Batch;
@@ -89,6 +90,8 @@ final class FileLoader {
                         mapper.map(line.record());
                     } catch (RecordRejectedException e) {
                         c.problem(line.line(), e.getMessage());
+                    } catch (LookupUnavailableException e) {
+                        throw e; // an outage, not a bad line: the poll fails and the file is tried again, not rejected
                     } catch (RuntimeException e) { // e.g. an expression failing on this record
                         c.problem(line.line(), e.toString());
                     }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.ferry.mapping.RecordTrees;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.util.regex.Pattern;
@@ -12,7 +14,7 @@ import java.util.regex.Pattern;
 /** JSON Lines: one JSON object per line; blank lines are skipped. */
 final class JsonLinesRecordFile extends RecordFile {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = RecordTrees.MAPPER; // records: compact object trees
 
     private final BufferedReader reader;
     private long line;

@@ -80,6 +80,7 @@ abstract class KafkaTestSupport {
         Instance i = new Instance(Ferry.start(settings), new DefaultCamelContext());
         i.camel.getRegistry().bind(IntegrationRegistry.BEAN_NAME, i.ferry.integrations());
         i.camel.getRegistry().bind("ferryDataSource", i.ferry.dataSource());
+        i.camel.getRegistry().bind(dev.ferry.mapping.LookupSource.BEAN_NAME, i.ferry.lookups());
         i.camel.start();
         instances.add(i);
         return i;

@@ -65,14 +65,15 @@ abstract class SftpTestSupport {
                 + info.getTestMethod().orElseThrow().getName().toLowerCase().replaceAll("[^a-z0-9]", "");
         name = name.length() > 60 ? name.substring(0, 60) : name;
         Path mappings = tmp.resolve("mappings");
-        FerryTestSupport.writeMapping(mappings, "payment-bills.yaml", MAPPING);
-        FerrySettings settings = FerryTestSupport.freshDatabase(name, mappings, TABLE);
+        FerryTestSupport.writeMapping(mappings, "payment-bills.yaml", mapping());
+        FerrySettings settings = FerryTestSupport.freshDatabase(name, mappings, schema());
         ferry = Ferry.start(settings);
         dir = sftp.freshDirectory(name);
         clock = new MutableClock(TODAY);
         camel = new DefaultCamelContext();
         camel.getRegistry().bind(IntegrationRegistry.BEAN_NAME, ferry.integrations());
         camel.getRegistry().bind("ferryDataSource", ferry.dataSource());
+        camel.getRegistry().bind(dev.ferry.mapping.LookupSource.BEAN_NAME, ferry.lookups());
         camel.getRegistry().bind("testClock", clock);
         camel.start();
         template = camel.createProducerTemplate();
@@ -80,6 +81,16 @@ abstract class SftpTestSupport {
     }
 
     Path workDir;
+
+    /** The integration's mapping file; a test class may enrich it (lookups). */
+    String mapping() {
+        return MAPPING;
+    }
+
+    /** The fresh database's tables; a test class may add dimension tables. */
+    String[] schema() {
+        return new String[] {TABLE};
+    }
 
     @AfterEach
     void stop() {
