@@ -123,6 +123,12 @@ final class BatchProcessor {
         /** The record hash of each row in {@code toStage} (RecordHash), or null where the mapping cannot skip records. */
         byte[][] toStageRecordHashes;
         Map<MappedRow, Integer> recordOf;
+        /**
+         * Once staged: the record each staging row ({@code _ferry_row} - 1) came from. The mapped rows themselves are
+         * let go then — the promotion reads staging — so a batch waiting for its promotion holds no row values
+         * (issue 13: less to copy in each collection; a refusal at promotion maps the batch again).
+         */
+        int[] recordOfStagedRow;
         /** Key and content hashes of the rows promoted or found unchanged, for the run's memory of recent keys. */
         long[] seenKeys;
         long[] seenHashes;
@@ -535,6 +541,14 @@ final class BatchProcessor {
             throw new RowsRefused(byRecord, new SQLException("the database refused rows at staging"));
         }
         Ledger.markStaged(c, s.batchId, s.n, s.mapMs, (System.nanoTime() - t1) / 1_000_000);
+        int[] recordOfRow = new int[s.toStage.size()];
+        for (int i = 0; i < recordOfRow.length; i++) {
+            recordOfRow[i] = s.recordOf.get(s.toStage.get(i));
+        }
+        s.recordOfStagedRow = recordOfRow;
+        s.toStage = null;
+        s.toStageRecordHashes = null;
+        s.recordOf = null;
         if (replaceSegment(s.batch) && s.batch.end() == null) {
             s.held = hold(c, run, s.batch, s.batchId, s.n, s.mappedRecords, s.rejections, s.identities);
         }
@@ -546,8 +560,7 @@ final class BatchProcessor {
         long batchId = s.batchId;
         String where = batch.where();
         BatchCounts n = s.n;
-        List<MappedRow> toStage = s.toStage;
-        Map<MappedRow, Integer> recordOf = s.recordOf;
+        int[] recordOfRow = s.recordOfStagedRow;
         List<DeadLetterStore.Rejection> rejections = s.rejections;
         List<Long> replayed = s.replayed;
         long mappedRecords = s.mappedRecords;
@@ -565,14 +578,14 @@ final class BatchProcessor {
                             counts.received, counts.rejected, mapped, counts.rows, counts.duplicates, counts.unchanged, counts.staged,
                             counts.inserted, counts.updated, counts.unmatched, counts.alreadyCurrent, counts.deleted, counts.parked)));
         } catch (SQLException e) {
-            if (!SqlErrors.isDataError(e) || toStage.isEmpty()) {
+            if (!SqlErrors.isDataError(e) || recordOfRow.length == 0) {
                 throw e;
             }
             // The target refused part of the batch (CHECK, foreign key, NOT NULL …): find those rows.
             stage[0] = "isolating rows the target refused";
             Map<Integer, Refusal> byRecord = new HashMap<>();
-            for (PromotionIsolation.RefusedRow r : isolation.find(c, batchId, toStage.size())) {
-                byRecord.putIfAbsent(recordOf.get(toStage.get(r.row() - 1)), refusal("promotion", r.message()));
+            for (PromotionIsolation.RefusedRow r : isolation.find(c, batchId, recordOfRow.length)) {
+                byRecord.putIfAbsent(recordOfRow[r.row() - 1], refusal("promotion", r.message()));
             }
             if (byRecord.isEmpty()) {
                 throw e; // no row fails on its own: not a bad row, the batch fails

@@ -29,7 +29,7 @@ import static dev.ferry.FerryTestSupport.freshDatabase;
  * the records are generated and parsed before each run, so the JVM's mapping is not what is measured.
  * <pre>
  * mvn -q -o test-compile exec:java -Dexec.mainClass=dev.ferry.pipeline.DbWorkProfile -Dexec.classpathScope=test \
- *     [-Dbench.records=100000] [-Dbench.batch=5000]
+ *     [-Dbench.records=100000] [-Dbench.batch=5000] [-Dbench.db-ssl=DISABLED]
  * </pre>
  */
 public final class DbWorkProfile {
@@ -50,7 +50,10 @@ public final class DbWorkProfile {
         EmbeddedMariaDb.get();
         mysqldPid = EmbeddedMariaDb.serverPid();
         Path mappings = Path.of("src/test/resources/bench/mappings").toAbsolutePath();
-        try (Ferry ferry = Ferry.start(freshDatabase("dbwork_profile", mappings,
+        // -Dbench.db-ssl=DISABLED: the same without TLS (the embedded server's bundled wolfSSL costs mysqld per byte)
+        java.util.Map<String, String> settings = System.getProperty("bench.db-ssl") == null ? java.util.Map.of()
+                : java.util.Map.of("ferry.db.ssl-mode", System.getProperty("bench.db-ssl"));
+        try (Ferry ferry = Ferry.start(freshDatabase("dbwork_profile", mappings, settings,
                 "CREATE TABLE bench_target (id BIGINT NOT NULL PRIMARY KEY, code VARCHAR(32), name VARCHAR(64), qty INT, "
                         + "price DECIMAL(12,2), amount DECIMAL(14,2), status VARCHAR(16), created DATETIME, modified DATETIME, "
                         + "note VARCHAR(64)) ENGINE=InnoDB"));

@@ -5,8 +5,6 @@ import dev.ferry.FerryTestSupport;
 import dev.ferry.pipeline.IntegrationRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,21 +50,7 @@ class PushEndpointTest {
         camel.getRegistry().bind(IntegrationRegistry.BEAN_NAME, ferry.integrations());
         camel.getRegistry().bind("ferryDataSource", ferry.dataSource());
         camel.start();
-        PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("shop-orders.yaml", """
-                - route:
-                    id: shop-orders-push
-                    from:
-                      uri: "ferry-push:shop-orders"
-                      parameters:
-                        host: 127.0.0.1
-                        port: 0
-                        token: "RAW(%s)"
-                        maxBytes: 2000
-                      steps:
-                        - log: "never called"
-                """.formatted(TOKEN)));
-        int port = ((FerryPushEndpoint) camel.getRoute("shop-orders-push").getEndpoint()).boundPort();
-        url = "http://127.0.0.1:" + port + "/push/shop-orders";
+        url = PushRoutes.start(camel, "shop-orders-push", 0, TOKEN, "maxBytes: 2000");
     }
 
     @AfterEach
@@ -124,22 +108,9 @@ class PushEndpointTest {
 
     @Test
     void acknowledgedOnceStagedTheRequestIsKeptThroughAnOutageAndPromotedAfterwardsWithoutDuplicate() throws Exception {
-        PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("shop-orders-staged.yaml", """
-                - route:
-                    id: shop-orders-push-staged
-                    from:
-                      uri: "ferry-push:shop-orders"
-                      parameters:
-                        host: 127.0.0.1
-                        port: %d
-                        token: "RAW(%s)"
-                        acknowledge: staged
-                        retryMs: 200
-                      steps:
-                        - log: "never called"
-                """.formatted(FerryTestSupport.freePort(), TOKEN))); // a port of its own: port 0 would share the first route's server
-        String staged = "http://127.0.0.1:" + ((FerryPushEndpoint) camel.getRoute("shop-orders-push-staged").getEndpoint()).boundPort()
-                + "/push/shop-orders";
+        // a port of its own: port 0 would share the first route's server
+        String staged = PushRoutes.start(camel, "shop-orders-push-staged", FerryTestSupport.freePort(), TOKEN,
+                "acknowledge: staged", "retryMs: 200");
         // the target is away: a promoted acknowledgement would answer 503, a staged one keeps the request and answers 202
         FerryTestSupport.execute(ferry, "RENAME TABLE shop_order TO shop_order_away");
         String payload = "[{\"order_no\": \"E1\", \"amount\": 5}, {\"order_no\": \"E2\", \"amount\": \"6.25\"}]";

@@ -5,8 +5,6 @@ import dev.ferry.FerryTestSupport;
 import dev.ferry.pipeline.IntegrationRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,21 +54,7 @@ class PushFloodTest {
         camel.getRegistry().bind(IntegrationRegistry.BEAN_NAME, ferry.integrations());
         camel.getRegistry().bind("ferryDataSource", ferry.dataSource());
         camel.start();
-        PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("shop-orders.yaml", """
-                - route:
-                    id: shop-orders-push
-                    from:
-                      uri: "ferry-push:shop-orders"
-                      parameters:
-                        host: 127.0.0.1
-                        port: 0
-                        token: "RAW(%s)"
-                        maxQueuedRequests: %d
-                      steps:
-                        - log: "never called"
-                """.formatted(TOKEN, QUEUED)));
-        int port = ((FerryPushEndpoint) camel.getRoute("shop-orders-push").getEndpoint()).boundPort();
-        url = "http://127.0.0.1:" + port + "/push/shop-orders";
+        url = PushRoutes.start(camel, "shop-orders-push", 0, TOKEN, "maxQueuedRequests: " + QUEUED);
     }
 
     @AfterEach

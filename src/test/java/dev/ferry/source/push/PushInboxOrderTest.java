@@ -9,8 +9,6 @@ import dev.ferry.pipeline.RunRequest;
 import dev.ferry.pipeline.SyncRun;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -124,19 +122,7 @@ class PushInboxOrderTest {
     @Test
     void stoppingAPushRouteLeavesNoServerThreadsBehind() throws Exception {
         int port = FerryTestSupport.freePort();
-        PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("push-restart.yaml", """
-                - route:
-                    id: push-restart
-                    from:
-                      uri: "ferry-push:shop-orders"
-                      parameters:
-                        host: 127.0.0.1
-                        port: %d
-                        token: "RAW(%s)"
-                      steps:
-                        - log: "never called"
-                """.formatted(port, TOKEN)));
-        String url = "http://127.0.0.1:" + port + "/push/shop-orders";
+        String url = PushRoutes.start(camel, "push-restart", port, TOKEN);
         for (int i = 0; i < 3; i++) { // an operator stops and starts the route (Hawtio, a reload)
             assertThat(post(url, "{\"order_no\": \"R" + i + "\", \"amount\": 1}").statusCode()).isEqualTo(202);
             camel.getRouteController().stopRoute("push-restart");
@@ -152,21 +138,7 @@ class PushInboxOrderTest {
     /** A staged push route on a port of its own; an own route = an own inbox worker, as on another replica. */
     private String stagedRoute(String id) throws Exception {
         int port = FerryTestSupport.freePort();
-        PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString(id + ".yaml", """
-                - route:
-                    id: %s
-                    from:
-                      uri: "ferry-push:shop-orders"
-                      parameters:
-                        host: 127.0.0.1
-                        port: %d
-                        token: "RAW(%s)"
-                        acknowledge: staged
-                        retryMs: 200
-                      steps:
-                        - log: "never called"
-                """.formatted(id, port, TOKEN)));
-        return "http://127.0.0.1:" + port + "/push/shop-orders";
+        return PushRoutes.start(camel, id, port, TOKEN, "acknowledge: staged", "retryMs: 200");
     }
 
     private HttpResponse<String> post(String to, String body) throws Exception {

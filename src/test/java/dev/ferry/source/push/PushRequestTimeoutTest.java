@@ -55,18 +55,7 @@ class PushRequestTimeoutTest {
                 "CREATE TABLE shop_order (order_no VARCHAR(40) PRIMARY KEY, amount DECIMAL(12,2) NOT NULL)");
         int port = FerryTestSupport.freePort();
         Path routes = Files.createDirectories(tmp.resolve("routes"));
-        Files.writeString(routes.resolve("shop-orders-push.yaml"), """
-                - route:
-                    id: shop-orders-push
-                    from:
-                      uri: "ferry-push:shop-orders"
-                      parameters:
-                        host: 127.0.0.1
-                        port: %d
-                        token: "RAW(%s)"
-                      steps:
-                        - log: "never called"
-                """.formatted(port, TOKEN));
+        Files.writeString(routes.resolve("shop-orders-push.yaml"), PushRoutes.yaml("shop-orders-push", port, TOKEN));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         child = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"),

@@ -7,8 +7,6 @@ import dev.ferry.FerryTestSupport;
 import dev.ferry.pipeline.IntegrationRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -156,19 +154,6 @@ class PushRetriedConcurrentlyTest {
 
     private String route(String id) throws Exception {
         int port = FerryTestSupport.freePort();
-        PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString(id + ".yaml", """
-                - route:
-                    id: %s
-                    from:
-                      uri: "ferry-push:shop-orders"
-                      parameters:
-                        host: 127.0.0.1
-                        port: %d
-                        token: "RAW(%s)"
-                        maxBytes: 100000
-                      steps:
-                        - log: "never called"
-                """.formatted(id, port, PushEndpointTest.TOKEN)));
-        return "http://127.0.0.1:" + port + "/push/shop-orders";
+        return PushRoutes.start(camel, id, port, PushEndpointTest.TOKEN, "maxBytes: 100000");
     }
 }
