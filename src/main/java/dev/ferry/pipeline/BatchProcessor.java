@@ -447,7 +447,8 @@ final class BatchProcessor {
             long keyHash = KeyHash.of(row.businessKey());
             long contentHash = hash64(row.contentHash());
             Long ahead = replace || !run.pipelined ? null : run.ahead.contentOf(keyHash);
-            if (ahead != null && ahead != contentHash || ahead == null && aheadAtLookup.contains(row.businessKey())) {
+            boolean remapped = ahead != null && run.ahead.putAtOrAfter(keyHash, batchId); // mapped again after a refusal
+            if (remapped || ahead != null && ahead != contentHash || ahead == null && aheadAtLookup.contains(row.businessKey())) {
                 changedAhead.add(row);
                 keyHashes[candidates.size()] = keyHash;
                 contentHashes[candidates.size()] = contentHash;

@@ -21,6 +21,12 @@ final class KeysAhead {
         return e == null ? null : e.contentHash();
     }
 
+    /** Whether the latest entry for the key was put by this batch or a later one (this batch mapped again). */
+    boolean putAtOrAfter(long keyHash, long batchId) {
+        Entry e = keys.get(keyHash);
+        return e != null && e.batchId() >= batchId;
+    }
+
     /** A batch stages this key; a later batch's entry wins (batch ids grow in submission order). */
     void put(long keyHash, long contentHash, long batchId) {
         keys.merge(keyHash, new Entry(contentHash, batchId), (old, now) -> now.batchId() >= old.batchId() ? now : old);
