@@ -6,7 +6,7 @@ package dev.ferry.pipeline;
  * size runs in a small heap: a repeat the memory forgot is still caught by the idempotency claim at promotion
  * (counted as already current).
  *
- * <p>Primitive arrays, allocated once (~6 MB for 100,000 keys): an open-addressing table (linear probing, deletion
+ * <p>Primitive arrays (~6 MB for 100,000 keys, grown by doubling from 1,024): an open-addressing table (linear probing, deletion
  * by backward shift) and a ring of keys in the order they were put, whose oldest slot is overwritten — and its key
  * forgotten — once the ring is full. Hand-written because no primitive-collections library is on the classpath, and
  * the {@code LinkedHashMap<Long, Long>} it replaces allocated three objects per key, each living through ~20 batches:
@@ -17,24 +17,51 @@ final class RecentKeys {
 
     private static final int FREE = -1;
 
+    /** The ring's first size: a run of a few records (a push request) allocates a few KB, not the whole capacity. */
+    private static final int FIRST_SIZE = 1024;
+
+    private final int capacity;
     /** Keys in the order they were put; a key put again occupies a newer slot and its older one is stale. */
-    private final long[] ring;
+    private long[] ring;
     private int next;
     private boolean full;
-    private final long[] keys;
-    private final long[] hashes;
+    private long[] keys;
+    private long[] hashes;
     /** The ring slot of each table entry's latest put, or {@link #FREE} for an empty table slot. */
-    private final int[] slotOf;
-    private final int mask;
+    private int[] slotOf;
+    private int mask;
 
     RecentKeys(int capacity) {
-        ring = new long[Math.max(1, capacity)];
-        int size = Integer.highestOneBit(Math.max(2, ring.length) * 2 - 1) * 2; // ≥ 2 × capacity: load ≤ 1/2
+        this.capacity = Math.max(1, capacity);
+        ring = new long[Math.min(this.capacity, FIRST_SIZE)];
+        table(ring.length);
+    }
+
+    /** An empty table for a ring of {@code ringSize}: at least twice as many slots (load ≤ 1/2), a power of two. */
+    private void table(int ringSize) {
+        int size = Integer.highestOneBit(Math.max(2, ringSize) * 2 - 1) * 2;
         keys = new long[size];
         hashes = new long[size];
         slotOf = new int[size];
         java.util.Arrays.fill(slotOf, FREE);
         mask = size - 1;
+    }
+
+    /** Doubles the ring (up to the capacity) before it wraps for the first time, and rehashes into a table to match. */
+    private void grow() {
+        long[] oldKeys = keys;
+        long[] oldHashes = hashes;
+        int[] oldSlotOf = slotOf;
+        ring = java.util.Arrays.copyOf(ring, Math.min(capacity, ring.length * 2)); // ring slots keep their numbers
+        table(ring.length);
+        for (int i = 0; i < oldSlotOf.length; i++) {
+            if (oldSlotOf[i] != FREE) {
+                int at = find(oldKeys[i]);
+                keys[at] = oldKeys[i];
+                hashes[at] = oldHashes[i];
+                slotOf[at] = oldSlotOf[i];
+            }
+        }
     }
 
     synchronized boolean contains(long keyHash, long contentHash) {
@@ -55,6 +82,9 @@ final class RecentKeys {
             forgetIfLatest(ring[slot], slot); // the oldest put leaves, unless its key was put again since
         }
         ring[slot] = keyHash;
+        if (slot + 1 == ring.length && ring.length < capacity) {
+            grow();
+        }
         next = slot + 1 == ring.length ? 0 : slot + 1;
         full |= next == 0;
         int i = find(keyHash);

@@ -34,16 +34,19 @@ class RecentKeysTest {
 
     /**
      * Random puts over a small key space (many repeats, evictions and probe-run deletions) against a model: a key is
-     * held with the content of its latest put, as long as that put is one of the last {@code capacity}.
+     * held with the content of its latest put, as long as that put is one of the last {@code capacity}. Half the
+     * repetitions have capacities above the first ring size, so the ring and table grow while keys come and go.
      */
     @RepeatedTest(20)
     void agreesWithTheModelOnRandomPuts(RepetitionInfo repetition) {
         Random random = new Random(repetition.getCurrentRepetition());
-        int capacity = 1 + random.nextInt(64);
-        int keySpace = 1 + random.nextInt(200);
+        boolean grows = repetition.getCurrentRepetition() % 2 == 0;
+        int capacity = grows ? 1_025 + random.nextInt(4_000) : 1 + random.nextInt(64);
+        int keySpace = grows ? 1 + random.nextInt(12_000) : 1 + random.nextInt(200);
+        int puts = grows ? 20_000 : 5_000;
         RecentKeys recent = new RecentKeys(capacity);
         Map<Long, long[]> latest = new HashMap<>(); // key → {content, index of its latest put}
-        for (int n = 0; n < 5_000; n++) {
+        for (int n = 0; n < puts; n++) {
             long key = random.nextInt(keySpace) * 0x9E3779B97F4A7C15L; // spread over the long range, including 0
             long content = random.nextInt(3);
             recent.put(key, content);
@@ -56,7 +59,7 @@ class RecentKeysTest {
                         .isEqualTo(inWindow && held[0] == c);
             }
         }
-        long expected = latest.values().stream().filter(h -> h[1] > 4_999 - capacity).count();
+        long expected = latest.values().stream().filter(h -> h[1] > puts - 1 - capacity).count();
         assertThat(recent.size()).isEqualTo((int) expected);
     }
 }
