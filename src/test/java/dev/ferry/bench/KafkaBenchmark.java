@@ -265,7 +265,7 @@ public final class KafkaBenchmark {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = Files.createTempFile("ferry-kafka-bench-child-", ".log");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
-        command.add(PipelineBenchmark.SHIPPED_JVM_ARGS); // Ferry's JVM as deployed (the collector its manifests set)
+        command.addAll(List.of(PipelineBenchmark.SHIPPED_JVM_ARGS.split(" "))); // Ferry's JVM as deployed (the collector its manifests set)
         // -Dbench.ferry-jvm-args="-Xlog:gc*:file=... -XX:..." : more options for Ferry's JVM (GC logs, JIT experiments)
         for (String arg : System.getProperty("bench.ferry-jvm-args", "").trim().split("\\s+")) {
             if (!arg.isEmpty()) {

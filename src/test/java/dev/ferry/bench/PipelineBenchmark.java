@@ -104,7 +104,7 @@ public final class PipelineBenchmark {
     }
 
     /** The JVM options Ferry's deployment sets besides the heap (k8s/base/deployment.yaml, the image's jvmFlags). */
-    static final String SHIPPED_JVM_ARGS = "-XX:+UseParallelGC";
+    static final String SHIPPED_JVM_ARGS = "-XX:+UseParallelGC -XX:NewRatio=1";
 
     /** Runs the benchmark in a child JVM with the heap limit (and flight recording) the issue asks for. */
     private static int relaunch() throws IOException, InterruptedException {
