@@ -1,5 +1,6 @@
 package dev.ferry.source.kafka;
 
+import dev.ferry.FerryChild;
 import dev.ferry.FerryTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -7,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -36,13 +36,7 @@ class KafkaKilledMidStreamTest extends KafkaTestSupport {
         kafka.send(topic, 0, users(1, MESSAGES, "DE"));
         Path routes = Files.createDirectories(tmp.resolve("child-routes"));
         Files.writeString(routes.resolve("user-registrations.yaml"), route("batchSize: 25"));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        child = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"),
-                "-Dchild.routes=" + routes, "-Dchild.mappings=" + settings.mappingsDir(),
-                "-Dchild.db.url=" + settings.dbUrl(), "-Dchild.db.user=" + settings.dbUsername(), "-Dchild.db.password=" + settings.dbPassword(),
-                KafkaChild.class.getName()))
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
+        child = FerryChild.start(routes, settings, tmp.resolve("child.log"));
 
         // mid-stream: some batches promoted, most of the topic still to go
         await().atMost(Duration.ofSeconds(120)).until(() -> promotedOffset() >= 200);

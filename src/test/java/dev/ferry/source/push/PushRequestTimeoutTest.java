@@ -1,5 +1,6 @@
 package dev.ferry.source.push;
 
+import dev.ferry.FerryChild;
 import dev.ferry.FerryTestSupport;
 import dev.ferry.config.FerrySettings;
 import org.junit.jupiter.api.AfterEach;
@@ -56,13 +57,7 @@ class PushRequestTimeoutTest {
         int port = FerryTestSupport.freePort();
         Path routes = Files.createDirectories(tmp.resolve("routes"));
         Files.writeString(routes.resolve("shop-orders-push.yaml"), PushRoutes.yaml("shop-orders-push", port, TOKEN));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        child = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"),
-                "-Dchild.routes=" + routes, "-Dchild.mappings=" + settings.mappingsDir(), "-Dchild.push.request-timeout=PT2S",
-                "-Dchild.db.url=" + settings.dbUrl(), "-Dchild.db.user=" + settings.dbUsername(), "-Dchild.db.password=" + settings.dbPassword(),
-                PushChild.class.getName()))
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
+        child = FerryChild.start(routes, settings, tmp.resolve("child.log"), "ferry.push.request-timeout=PT2S");
         String url = "http://127.0.0.1:" + port + "/push/shop-orders";
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         await().atMost(Duration.ofSeconds(120)).ignoreExceptionsInstanceOf(IOException.class) // not listening yet, or starting
