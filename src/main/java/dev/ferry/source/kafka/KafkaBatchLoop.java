@@ -400,17 +400,24 @@ public final class KafkaBatchLoop implements Runnable {
         if (!polled.unreadable.isEmpty()) {
             deadLetters.addSourceRejections(settings.integration(), runId, result.batchId(), rejections(polled.unreadable));
         }
+        // only what MySQL committed goes to Kafka: a position the promotion refused (a mismatch earlier in the run, a
+        // move backwards) must not move the group's offset either — with no MySQL position yet, the consumer would
+        // resume from that offset on assignment and never read the refused batch's records again
+        Map<TopicPartition, Long> moved = new HashMap<>();
         for (Position p : result.positionsCommitted()) {
             polled.next.entrySet().stream()
                     .filter(e -> KafkaSourceSettings.positionName(e.getKey().topic(), e.getKey().partition()).equals(p.name()))
-                    .forEach(e -> committed.put(e.getKey(), e.getValue()));
+                    .forEach(e -> {
+                        committed.put(e.getKey(), e.getValue());
+                        moved.put(e.getKey(), e.getValue());
+                    });
         }
         if (paused) {
             LOG.info("ferry-kafka:{}: the database answers again; consumption resumed at {}", settings.integration(), polled.where);
             paused = false;
         }
         failedAttempts = 0;
-        commitToKafka(polled.next);
+        commitToKafka(moved);
         afterPromotion.accept(result);
     }
 
