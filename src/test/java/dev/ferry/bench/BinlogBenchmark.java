@@ -299,16 +299,14 @@ public final class BinlogBenchmark {
         }
     }
 
-    /** CPU seconds so far of this JVM and of the mysqld it started (utime + stime from /proc, 100 Hz ticks). */
+    /** CPU seconds so far of this JVM and of the mysqld it started. */
     private static double[] cpu(long mysqld) {
         double jvm = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
         double db = Double.NaN;
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(mysqld), "stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            db = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
-        } catch (Exception e) {
-            // no /proc (not Linux) or no mysqld child: the figure is NaN
+            db = EmbeddedMariaDb.cpuSeconds(mysqld);
+        } catch (IllegalStateException e) {
+            // no /proc (not Linux): the figure is NaN
         }
         return new double[] {jvm, db};
     }

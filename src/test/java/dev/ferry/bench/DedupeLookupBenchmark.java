@@ -3,8 +3,6 @@ package dev.ferry.bench;
 import dev.ferry.devservices.EmbeddedMariaDb;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -200,9 +198,7 @@ public final class DedupeLookupBenchmark {
         return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     }
 
-    private static double dbCpu(long pid) throws Exception {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    private static double dbCpu(long pid) {
+        return EmbeddedMariaDb.cpuSeconds(pid);
     }
 }

@@ -384,14 +384,9 @@ public final class KafkaBenchmark {
         return p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     }
 
-    /** CPU seconds of the mysqld this JVM started: utime + stime from /proc/&lt;pid&gt;/stat, in clock ticks (100 Hz). */
-    private double mysqldCpu() throws IOException {
-        if (mysqldPid < 0) {
-            return Double.NaN;
-        }
-        String stat = Files.readString(Path.of("/proc", Long.toString(mysqldPid), "stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // fields from 3 (state) on
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    /** CPU seconds of the mysqld this JVM started. */
+    private double mysqldCpu() {
+        return EmbeddedMariaDb.cpuSeconds(mysqldPid);
     }
 
     private void report(double readSeconds, double ferrySeconds, double loadSeconds, double camelSeconds) {

@@ -621,29 +621,14 @@ public final class PipelineBenchmark {
         return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     }
 
-    /** CPU seconds of the mysqld this JVM started: utime + stime from /proc/&lt;pid&gt;/stat, in clock ticks (100 Hz). */
-    private double dbCpu() throws IOException {
-        if (mysqldPid < 0) {
-            return Double.NaN;
-        }
-        String stat = Files.readString(Path.of("/proc", Long.toString(mysqldPid), "stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // fields from 3 (state) on
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    /** CPU seconds of the mysqld this JVM started. */
+    private double dbCpu() {
+        return EmbeddedMariaDb.cpuSeconds(mysqldPid);
     }
 
-    /**
-     * Row writes the server's handlers performed so far (Handler_write + Handler_update + Handler_delete: every table
-     * Ferry touches — staging, store, ledger, target — and the references' tables; both MySQL 8 and MariaDB keep them).
-     */
+    /** Row writes of the server's handlers so far: every table Ferry touches (staging, store, ledger, target) and the references'. */
     private static long rowsWritten(Connection c) throws SQLException {
-        long n = 0;
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS WHERE Variable_name IN "
-                + "('Handler_write', 'Handler_update', 'Handler_delete')")) {
-            while (rs.next()) {
-                n += rs.getLong(2);
-            }
-        }
-        return n;
+        return EmbeddedMariaDb.rowsWritten(c);
     }
 
     private static String query(Connection c, String sql) throws SQLException {

@@ -156,6 +156,26 @@ public final class EmbeddedMariaDb {
                 .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
     }
 
+    /** A server process's CPU seconds (its threads' run time, see {@link #cpuNanos}); NaN without a server process. */
+    public static double cpuSeconds(long pid) {
+        return pid < 0 ? Double.NaN : cpuNanos(pid) / 1e9;
+    }
+
+    /**
+     * Row writes the server's handlers performed so far (Handler_write + Handler_update + Handler_delete, over every
+     * table; both MySQL 8 and MariaDB keep them — MariaDB 11.4 keeps no Innodb_rows_*).
+     */
+    public static long rowsWritten(Connection c) throws SQLException {
+        long n = 0;
+        try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS WHERE Variable_name IN "
+                + "('Handler_write', 'Handler_update', 'Handler_delete')")) {
+            while (rs.next()) {
+                n += rs.getLong(2);
+            }
+        }
+        return n;
+    }
+
     /** A server process's CPU time in ns: the sum of its threads' run time (/proc/pid/task/tid/schedstat; finer than stat's ticks). */
     public static long cpuNanos(long pid) {
         long sum = 0;

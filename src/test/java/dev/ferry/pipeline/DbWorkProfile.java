@@ -9,10 +9,8 @@ import dev.ferry.devservices.BenchRecords;
 import dev.ferry.devservices.EmbeddedMariaDb;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -188,20 +186,11 @@ public final class DbWorkProfile {
         }
     }
 
-    private double dbCpu() throws Exception {
-        String stat = Files.readString(Path.of("/proc", Long.toString(mysqldPid), "stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    private double dbCpu() {
+        return EmbeddedMariaDb.cpuSeconds(mysqldPid);
     }
 
     private static long rowsWritten(Connection c) throws SQLException {
-        long n = 0;
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS WHERE Variable_name IN "
-                + "('Handler_write', 'Handler_update', 'Handler_delete')")) {
-            while (rs.next()) {
-                n += rs.getLong(2);
-            }
-        }
-        return n;
+        return EmbeddedMariaDb.rowsWritten(c);
     }
 }
