@@ -28,14 +28,24 @@ public final class StagingLoadCost {
     static final String COLS = "id BIGINT, code VARCHAR(32), name VARCHAR(64), qty INT, price DECIMAL(12,2), amount DECIMAL(14,2), "
             + "status VARCHAR(16), created DATETIME, modified DATETIME, note VARCHAR(64)";
     static final String NAMES = "id, code, name, qty, price, amount, status, created, modified, note";
+    private static final String BINARY = "BINARY(16)";
+    private static final String HEX = "CHAR(32) CHARACTER SET ascii";
     private static long pid;
+
+    /** A staging-shaped table: Ferry's own columns, the key and record hashes as {@code hashType}, the ten mapped ones. */
+    private static String staging(String hashType, boolean stagedAt) {
+        return "batch_id BIGINT NOT NULL, rn INT NOT NULL, k VARCHAR(500) NOT NULL, kh " + hashType + " NOT NULL, "
+                + "h CHAR(32) CHARACTER SET ascii COLLATE ascii_bin NOT NULL, op CHAR(1) CHARACTER SET ascii NOT NULL DEFAULT 'U', "
+                + "v VARBINARY(255) NULL, rh " + hashType + " NULL, " + COLS
+                + (stagedAt ? ", staged_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)" : "") + ", PRIMARY KEY (batch_id, rn)";
+    }
 
     public static void main(String[] args) throws Exception {
         EmbeddedMariaDb db = EmbeddedMariaDb.get();
         pid = EmbeddedMariaDb.serverPid();
         String url = db.createDatabase("staging_load_cost");
         Properties p = new Properties();
-        p.put("user", "ferry");
+        p.put("user", EmbeddedMariaDb.USER);
         p.put("password", EmbeddedMariaDb.PASSWORD);
         p.put("allowLoadLocalInfile", "true");
         p.put("useAffectedRows", "true");
@@ -43,18 +53,12 @@ public final class StagingLoadCost {
         int rows = Integer.getInteger("rows", 100_000);
         try (Connection c = DriverManager.getConnection(url, p); Statement s = c.createStatement()) {
             for (int round = 0; round < 2; round++) {
-                run(c, s, rows, "A current", "batch_id BIGINT NOT NULL, rn INT NOT NULL, k VARCHAR(500) NOT NULL, kh BINARY(16) NOT NULL, h CHAR(32) CHARACTER SET ascii COLLATE ascii_bin NOT NULL, op CHAR(1) CHARACTER SET ascii NOT NULL DEFAULT 'U', v VARBINARY(255) NULL, rh BINARY(16) NULL, "
-                        + COLS + ", staged_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), PRIMARY KEY (batch_id, rn)",
+                run(c, s, rows, "A current", staging(BINARY, true),
                         "batch_id, rn, k, h, op, v, " + NAMES + ", @rh) SET kh = UNHEX(MD5(k)), rh = UNHEX(@rh)", 0);
-                run(c, s, rows, "B hex vars", "batch_id BIGINT NOT NULL, rn INT NOT NULL, k VARCHAR(500) NOT NULL, kh BINARY(16) NOT NULL, h CHAR(32) CHARACTER SET ascii COLLATE ascii_bin NOT NULL, op CHAR(1) CHARACTER SET ascii NOT NULL DEFAULT 'U', v VARBINARY(255) NULL, rh BINARY(16) NULL, "
-                        + COLS + ", staged_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), PRIMARY KEY (batch_id, rn)",
+                run(c, s, rows, "B hex vars", staging(BINARY, true),
                         "batch_id, rn, k, h, op, v, " + NAMES + ", @rh, @kh) SET kh = UNHEX(@kh), rh = UNHEX(@rh)", 1);
-                run(c, s, rows, "C hex cols no SET", "batch_id BIGINT NOT NULL, rn INT NOT NULL, k VARCHAR(500) NOT NULL, kh CHAR(32) CHARACTER SET ascii NOT NULL, h CHAR(32) CHARACTER SET ascii COLLATE ascii_bin NOT NULL, op CHAR(1) CHARACTER SET ascii NOT NULL DEFAULT 'U', v VARBINARY(255) NULL, rh CHAR(32) CHARACTER SET ascii NULL, "
-                        + COLS + ", staged_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), PRIMARY KEY (batch_id, rn)",
-                        "batch_id, rn, k, h, op, v, " + NAMES + ", rh, kh)", 1);
-                run(c, s, rows, "D C w/o staged_at", "batch_id BIGINT NOT NULL, rn INT NOT NULL, k VARCHAR(500) NOT NULL, kh CHAR(32) CHARACTER SET ascii NOT NULL, h CHAR(32) CHARACTER SET ascii COLLATE ascii_bin NOT NULL, op CHAR(1) CHARACTER SET ascii NOT NULL DEFAULT 'U', v VARBINARY(255) NULL, rh CHAR(32) CHARACTER SET ascii NULL, "
-                        + COLS + ", PRIMARY KEY (batch_id, rn)",
-                        "batch_id, rn, k, h, op, v, " + NAMES + ", rh, kh)", 1);
+                run(c, s, rows, "C hex cols no SET", staging(HEX, true), "batch_id, rn, k, h, op, v, " + NAMES + ", rh, kh)", 1);
+                run(c, s, rows, "D C w/o staged_at", staging(HEX, false), "batch_id, rn, k, h, op, v, " + NAMES + ", rh, kh)", 1);
                 run(c, s, rows, "E only 10 cols + (batch,rn)", "batch_id BIGINT NOT NULL, rn INT NOT NULL, " + COLS + ", PRIMARY KEY (batch_id, rn)",
                         "batch_id, rn, @k, @h, @op, @v, " + NAMES + ", @rh)", 0);
                 run(c, s, rows, "F bench_load (PK id)", COLS.replace("id BIGINT,", "id BIGINT PRIMARY KEY,"),
