@@ -70,7 +70,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * opens at the first poll that returned messages; the last batch's promotion time), the others measured in
  * this JVM. Prints rows/s and the ratios; exits 0 whatever they are, 1 if rows are missing or differ. Also the CPU
  * seconds each path used — this JVM (which hosts the broker, so every path's includes serving the topic), Ferry's JVM,
- * mysqld ({@code /proc/<pid>/stat}) — and the CPU per record, the figure other processes sharing the cores distort
+ * mysqld (its threads' run time) — and the CPU per record, the figure other processes sharing the cores distort
  * least. Ferry's CPU is taken from its first promoted batch to its last (its JVM's start-up and migrations are not
  * the pipeline's cost), over the records promoted in between.
  * <pre>
@@ -123,9 +123,7 @@ public final class KafkaBenchmark {
         }
         EmbeddedKafka kafka = EmbeddedKafka.get();
         kafka.createTopic(TOPIC, partitions);
-        mysqldPid = ProcessHandle.current().descendants()
-                .filter(p -> p.info().command().map(cmd -> cmd.contains("mysqld") || cmd.contains("mariadbd")).orElse(false))
-                .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+        mysqldPid = EmbeddedMariaDb.serverPid();
 
         step("Producing " + records + " JSON messages (BenchRecords) to " + TOPIC + " (" + partitions
                 + " partitions, keyed by id) and the same rows to a TSV file");
